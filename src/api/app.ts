@@ -1,0 +1,40 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { AppDeps } from './context';
+import { mountDocs } from './docs/routes';
+import { authRoutes } from './auth/routes';
+import { customerRoutes } from './customers/routes';
+import { healthRoutes } from './health/routes';
+import { jsonBody } from './middleware/body';
+import { errorHandler } from './middleware/errors';
+import { requestContext } from './middleware/request-context';
+import { buildOpenApi } from './openapi';
+import { repairRoutes } from './repairs/routes';
+import { mountRoutes, type AnyRoute } from './route';
+import { technicianRoutes } from './technicians/routes';
+import { userRoutes } from './users/routes';
+
+export const ROUTES: readonly AnyRoute[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...customerRoutes,
+  ...userRoutes,
+  ...technicianRoutes,
+  ...repairRoutes,
+];
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true; // errors are logged by our middleware, with the request id
+  const router = new Router({ prefix: '/api' });
+  let openapi: unknown;
+  mountDocs(router, () => (openapi ??= buildOpenApi(ROUTES)));
+  mountRoutes(router, ROUTES, deps);
+
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(jsonBody(deps.config.http.bodyLimitKb));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
+
+export const e164 = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100');
+export const email = z.email('must be an email address').max(254);
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+
+export const timestamp = z.iso.datetime();

@@ -1,0 +1,81 @@
+import type { Middleware } from 'koa';
+import {
+  CheckViolationError,
+  DataError,
+  ForeignKeyViolationError,
+  NotFoundError,
+  NotNullViolationError,
+  UniqueViolationError,
+  ValidationError,
+} from 'objection';
+import { ApiError, ERROR_CATALOGUE } from '../errors';
+
+/** Errors that mean a dependency is down, not that the request is wrong. */
+function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '53300'].includes(String(e.code)))
+    return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
+  if (e.name === 'ServiceError' || e.name === 'ConnectionError') return true;
+  if (typeof e.code === 'number' && (e.code === 14 || e.code === 4) && /grpc|UNAVAILABLE|DEADLINE/i.test(String(e.message)))
+    return true;
+  return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
+}
+
+/** Turns anything thrown into an ApiError; unknown errors keep their detail in the log only. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UniqueViolationError) {
+    const fields = Object.fromEntries((err.columns ?? []).map((c) => [c, 'is already taken']));
+    return new ApiError('CONFLICT', 'A record with these values already exists', fields);
+  }
+  if (err instanceof ForeignKeyViolationError) return new ApiError('CONFLICT', 'A referenced record does not exist');
+  if (err instanceof NotNullViolationError) {
+    return new ApiError('VALIDATION_FAILED', 'A required value is missing', { [err.column]: 'is required' });
+  }
+  if (err instanceof CheckViolationError || err instanceof DataError) {
+    return new ApiError('VALIDATION_FAILED', 'A value is out of range or malformed');
+  }
+  if (err instanceof ValidationError) {
+    const fields = Object.fromEntries(
+      Object.entries((err.data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, (v as { message?: string }[])[0]?.message ?? 'is invalid']),
+    );
+    return new ApiError('VALIDATION_FAILED', undefined, fields);
+  }
+  if (err instanceof NotFoundError) return new ApiError('NOT_FOUND');
+  if (isUnavailable(err)) return new ApiError('SERVICE_UNAVAILABLE', undefined, undefined, { cause: err });
+  const status = (err as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 401) return new ApiError('UNAUTHENTICATED');
+    if (status === 403) return new ApiError('FORBIDDEN');
+    if (status === 404) return new ApiError('NOT_FOUND');
+    if (status === 405) return new ApiError('METHOD_NOT_ALLOWED');
+    return new ApiError('VALIDATION_FAILED', (err as Error).message);
+  }
+  return new ApiError('INTERNAL', undefined, undefined, { cause: err });
+}
+
+export function errorHandler(): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('NOT_FOUND', 'No such route');
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) {
+        ctx.state.log?.error({ err }, apiError.code === 'INTERNAL' ? 'unhandled error' : 'dependency unavailable');
+      }
+      ctx.status = apiError.status;
+      ctx.body = {
+        error: {
+          code: apiError.code,
+          // Unknown errors never leak their message.
+          message: apiError.code === 'INTERNAL' ? ERROR_CATALOGUE.INTERNAL.message : apiError.message,
+          ...(apiError.fields ? { fields: apiError.fields } : {}),
+        },
+      };
+      if (apiError.status === 503) ctx.set('Retry-After', '5');
+    }
+  };
+}

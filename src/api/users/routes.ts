@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ROLES } from '../../domain/roles';
+import { hashPassword } from '../../security/password';
+import { e164, email } from '../common/schemas';
+import { conflict, validationFailed } from '../errors';
+import { defineRoute } from '../route';
+
+const createUserBody = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .min(3, 'must be at least 3 characters')
+      .max(150)
+      .regex(/^[A-Za-z0-9_.@+-]+$/, 'may contain letters, digits and _ . @ + - only'),
+    password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
+    email: email.optional(),
+    phone: e164.optional(),
+    role: z.enum(ROLES),
+    customerId: z.number().int().positive().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.role === 'customer' && v.customerId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'is required for a customer user' });
+    }
+    if (v.role !== 'customer' && v.customerId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'is only for customer users' });
+    }
+  });
+
+export const userSchema = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  role: z.enum(ROLES),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  isActive: z.boolean(),
+  customerId: z.number().int().nullable(),
+  technicianId: z.number().int().nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const userRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: 'Create a user; a technician user also gets a technician profile',
+    access: ['admin'],
+    body: createUserBody,
+    status: 201,
+    response: userSchema,
+    errors: [409],
+    handler: async ({ body }, { db }) => {
+      const { User, Customer, CustomerUser, Technician } = db.models;
+      const passwordHash = await hashPassword(body.password);
+      return db.knex.transaction(async (trx) => {
+        if (body.customerId !== undefined && !(await Customer.query(trx).findById(body.customerId))) {
+          throw validationFailed({ customerId: `customer ${body.customerId} does not exist` });
+        }
+        const taken = await User.query(trx).whereRaw('lower(username) = lower(?)', [body.username]).first();
+        if (taken) throw conflict('That username is taken', { username: 'is already taken' });
+        const user = await User.query(trx).insertAndFetch({
+          username: body.username,
+          passwordHash,
+          role: body.role,
+          email: body.email ?? null,
+          phone: body.phone ?? null,
+        });
+        let customerId: number | null = null;
+        let technicianId: number | null = null;
+        if (body.role === 'customer' && body.customerId !== undefined) {
+          await CustomerUser.query(trx).insert({ userId: user.id, customerId: body.customerId });
+          customerId = body.customerId;
+        }
+        if (body.role === 'technician') {
+          technicianId = (await Technician.query(trx).insert({ userId: user.id, isActive: true })).id;
+        }
+        return {
+          id: user.id,
+          username: user.username,
+          role: user.role,
+          email: user.email,
+          phone: user.phone,
+          isActive: user.isActive,
+          customerId,
+          technicianId,
+          createdAt: user.createdAt.toISOString(),
+        };
+      });
+    },
+  }),
+];

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a `Config`.
+ * A bad value stops start-up with an error naming the variable, never a half-configured process.
+ */
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.dirname(__dirname)) === 'dist' ? ['..'] : []));
+
+const DURATION_RE = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "250ms", "30s", "24h", "3d" → milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .pipe(z.string().regex(DURATION_RE, 'must be a duration such as 500ms, 30s, 15m, 24h or 3d'))
+    .transform((v) => {
+      const [, n, unit] = DURATION_RE.exec(v) as RegExpExecArray;
+      return Number(n) * (UNIT_MS[unit as string] as number);
+    })
+    .refine((ms) => ms > 0, 'must be longer than zero');
+
+const port = z.coerce.number().int('must be a whole number').min(1, 'must be 1-65535').max(65535, 'must be 1-65535');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
+    DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
+
+    DATABASE_URL: optionalText.pipe(
+      z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+    ),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    EMBEDDED_PG_PORT: port.default(5433),
+
+    TEMPORAL_ADDRESS: optionalText.pipe(
+      z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233').optional(),
+    ),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('repairs'),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_CLI_PATH: optionalText,
+
+    AUTH_TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    AUTH_TOKEN_TTL: duration('12h'),
+
+    SEED_DEMO_ACCOUNTS: bool.optional(),
+    ASSIGNMENT_RETRY_PERIOD: duration('30s'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.AUTH_TOKEN_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_TOKEN_SECRET'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.SEED_DEMO_ACCOUNTS) {
+      ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_ACCOUNTS'], message: 'demo accounts are for development only' });
+    }
+  });
+
+export class ConfigError extends Error {
+  constructor(readonly problems: Record<string, string>) {
+    super(
+      `Invalid configuration:\n${Object.entries(problems)
+        .map(([name, why]) => `  ${name}: ${why}`)
+        .join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  dataDir: string;
+  http: { host: string; port: number; bodyLimitKb: number };
+  /** `url` absent means: start the embedded PostgreSQL (development). */
+  database: { url?: string; poolMax: number; embeddedPort: number };
+  /** `address` absent means: start the embedded Temporal dev server (development). */
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    port: number;
+    uiPort: number;
+    cliPath?: string;
+  };
+  auth: { tokenSecret?: string; tokenTtlMs: number };
+  seedDemoAccounts: boolean;
+  repairs: { assignmentRetryMs: number };
+}
+
+/** Builds the config from an environment-shaped record (defaults to `process.env`). */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      // Never echo the value: some variables are secrets.
+      problems[name] ??= issue.message;
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(e.DATA_DIR),
+    http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+    },
+    auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlMs: e.AUTH_TOKEN_TTL },
+    seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
+    repairs: { assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD },
+  });
+}
+
+export const projectRoot = PROJECT_ROOT;

@@ -1,0 +1,2 @@
+export const ROLES = ['customer', 'technician', 'admin'] as const;
+export type Role = (typeof ROLES)[number];

