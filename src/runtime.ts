@@ -23,7 +23,7 @@ export async function openServices(
     tokens,
     logger,
     async close() {
-      await temporal.connection.close();
+      await temporal.close();
       await db.destroy();
     },
   };

@@ -1,15 +1,15 @@
-import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Logger } from '../logger';
 import type { TokenService } from '../security/tokens';
 import type { Role } from '../domain/roles';
+import type { TemporalHandles } from '../temporal/client';
 
 /** What every route may use: handed in once when the app is built. */
 export interface AppDeps {
   config: Config;
   db: Db;
-  temporal: { connection: Connection; client: Client };
+  temporal: TemporalHandles;
   tokens: TokenService;
   logger: Logger;
 }

@@ -72,9 +72,8 @@ export function zodFields(error: z.ZodError, root: string, input: unknown): Fiel
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.map(String).join('.') : root;
     let why = issue.message;
-    if (issue.code === 'invalid_type') {
-      why = valueAt(input, issue.path) === undefined ? 'is required' : `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
-    }
+    if (issue.code !== 'custom' && issue.path.length && valueAt(input, issue.path) === undefined) why = 'is required';
+    else if (issue.code === 'invalid_type') why = `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
     fields[key] ??= why;
   }
   return fields;

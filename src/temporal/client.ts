@@ -8,15 +8,30 @@ import { temporal } from '@temporalio/proto';
 export interface TemporalHandles {
   connection: Connection;
   client: Client;
+  /** Resolves when the server answers its health check within `timeoutMs`; never retries. */
+  checkHealth(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
- * A lazy connection: the API starts (and reports 503 on /api/health) even while Temporal is
- * still coming up, and reconnects by itself when it returns.
+ * Lazy connections: the API starts (and reports 503 on /api/health) even while Temporal is still
+ * coming up, and reconnects by itself when it returns. The health probe has its own connection
+ * without the client's retry interceptor, so a probe of a dead server ends at its deadline
+ * instead of retrying in the background.
  */
 export function createTemporalClient(address: string, namespace: string): TemporalHandles {
   const connection = Connection.lazy({ address });
-  return { connection, client: new Client({ connection, namespace }) };
+  const probe = Connection.lazy({ address, interceptors: [] });
+  return {
+    connection,
+    client: new Client({ connection, namespace }),
+    checkHealth: async (timeoutMs) => {
+      await probe.withDeadline(Date.now() + timeoutMs, () => probe.healthService.check({}));
+    },
+    close: async () => {
+      await Promise.all([connection.close(), probe.close()]);
+    },
+  };
 }
 
 export function connectWorkerConnection(address: string): Promise<NativeConnection> {

@@ -33,7 +33,7 @@ export interface Harness {
     method: string,
     path: string,
     opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any; headers: Headers }>;  
   login(username: string, password: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -100,7 +100,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       worker.shutdown();
       await running;
       await connection.close();
-      await temporal.connection.close();
+      await temporal.close();
       await db.destroy();
     },
   };

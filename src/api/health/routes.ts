@@ -22,11 +22,7 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
 export const checkDependencies = (deps: AppDeps) =>
   Promise.all([
     probe(() => deps.db.knex.raw('select 1')),
-    probe(() =>
-      deps.temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
-        deps.temporal.connection.healthService.check({}),
-      ),
-    ),
+    probe(() => deps.temporal.checkHealth(CHECK_TIMEOUT_MS)),
   ]);
 
 const healthResponse = z.object({
