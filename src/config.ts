@@ -136,3 +136,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 }
 
 export const projectRoot = PROJECT_ROOT;
+
+/** Every environment variable the service reads (documented in .env.example). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

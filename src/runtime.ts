@@ -13,7 +13,7 @@ export async function openServices(
   where: { databaseUrl: string; temporalAddress: string },
   logger: Logger,
 ): Promise<AppDeps & { close(): Promise<void> }> {
-  const db = createDb(where.databaseUrl, config.database.poolMax);
+  const db = createDb(where.databaseUrl, config.database.poolMax, logger);
   const temporal: TemporalHandles = createTemporalClient(where.temporalAddress, config.temporal.namespace);
   const tokens = createTokenService(await resolveTokenSecret(config), config.auth.tokenTtlMs);
   return {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config';
 
 describe('config', () => {
   it('has working defaults for the embedded development stack', () => {
@@ -77,5 +79,11 @@ describe('config', () => {
       assert.deepEqual(Object.keys(err.problems).sort(), ['PORT', 'TEMPORAL_PORT']);
       return true;
     });
+  });
+
+  it('documents every variable in .env.example, and nothing it does not read', () => {
+    const text = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
+    const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(documented, [...CONFIG_VARIABLES].sort());
   });
 });

@@ -1,8 +1,10 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { knexSnakeCaseMappers } from 'objection';
 import pg from 'pg';
 import { projectRoot } from '../config';
+import type { Logger } from '../logger';
 import * as models from './models';
 
 // NUMERIC (money) and BIGINT (count(*)) arrive as strings by default; our values fit in a double.
@@ -18,8 +20,16 @@ export interface Db {
   destroy(): Promise<void>;
 }
 
-export function createDb(url: string, poolMax = 10): Db {
+export function createDb(url: string, poolMax = 10, logger?: Logger): Db {
+  const log = logger?.child({ component: 'knex' });
   const knex = knexFactory({
+    // knex writes to the console by default; ours is structured, or silent when no logger is given.
+    log: {
+      warn: (m: unknown) => log?.warn({ detail: String(m) }, 'knex warning'),
+      error: (m: unknown) => log?.error({ detail: String(m) }, 'knex error'),
+      deprecate: (m: unknown) => log?.warn({ detail: String(m) }, 'knex deprecation'),
+      debug: (m: unknown) => log?.debug({ detail: String(m) }, 'knex debug'),
+    },
     client: 'pg',
     connection: { connectionString: url, application_name: 'rsystems' },
     pool: { min: 0, max: poolMax },
@@ -34,11 +44,27 @@ export function createDb(url: string, poolMax = 10): Db {
 
 const MIGRATIONS_DIR = path.join(projectRoot, __dirname.includes(`${path.sep}dist${path.sep}`) ? 'dist' : '', 'migrations');
 
-export const migrationConfig: Knex.MigratorConfig = {
-  directory: MIGRATIONS_DIR,
-  loadExtensions: ['.ts', '.js'],
-  tableName: 'knex_migrations',
+const MIGRATION_FILE = /^(\d{14}_[\w-]+)\.(ts|js)$/;
+
+/**
+ * Migrations are named without their extension, so a database migrated by `npm start` (.ts
+ * sources) and by the built service (.js) agrees on what has been applied.
+ */
+const migrationSource: Knex.MigrationSource<{ name: string; file: string }> = {
+  async getMigrations() {
+    const found = (await readdir(MIGRATIONS_DIR)).flatMap((file) => {
+      const name = MIGRATION_FILE.exec(file)?.[1];
+      return name ? [{ name, file: path.join(MIGRATIONS_DIR, file) }] : [];
+    });
+    return found.sort((a, b) => a.name.localeCompare(b.name));
+  },
+  getMigrationName: (m) => m.name,
+  // require, not import(): in development the files are TypeScript, loaded through tsx's require hook.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  getMigration: (m) => Promise.resolve(require(m.file) as Knex.Migration),
 };
+
+export const migrationConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
 
 export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.knex.migrate.latest(migrationConfig)) as [number, string[]];

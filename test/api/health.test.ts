@@ -1,21 +1,74 @@
 import assert from 'node:assert/strict';
 import type { AppDeps } from '../../src/api/context';
-import { startApi } from '../../src/api/server';
+import { startApi, type RunningApi } from '../../src/api/server';
 import { createDb } from '../../src/db';
 import { startTemporalDevServer } from '../../src/embedded/temporal';
-import { createTokenService } from '../../src/security/tokens';
 import { createTemporalClient } from '../../src/temporal/client';
+import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { freshDatabase, startHarness, type Harness } from '../support/harness';
-import { stack, testLogger } from '../support/stack';
+import { stack } from '../support/stack';
 
-describe('api: GET /api/health', () => {
+/** An API on its own database, which the test can stop and start like a real outage. */
+async function apiWithStoppableDatabase(h: Harness) {
+  const { pg } = await stack();
+  const { db: owner, name } = await freshDatabase();
+  await insertUser(owner, 'ops-admin', 'admin');
+  await owner.destroy();
+  const deps: AppDeps = { ...h.deps, db: createDb(pg.url(name), 2) };
+  const api = await startApi(deps, 0, '127.0.0.1');
+  const superuser = createDb(pg.url('postgres'), 1);
+  return {
+    api,
+    deps,
+    async stop() {
+      await superuser.knex.raw(`alter database "${name}" allow_connections false`);
+      await superuser.knex.raw('select pg_terminate_backend(pid) from pg_stat_activity where datname = ?', [name]);
+    },
+    async start() {
+      await superuser.knex.raw(`alter database "${name}" allow_connections true`);
+    },
+    async close() {
+      await api.close();
+      await deps.db.destroy();
+      await superuser.destroy();
+    },
+  };
+}
+
+/** An API whose Temporal server (a dev server of its own) the test can stop. */
+async function apiWithStoppableTemporal(h: Harness) {
+  const { temporalCli } = await stack();
+  const server = await startTemporalDevServer({ executable: temporalCli, namespace: 'default' });
+  const temporal = createTemporalClient(server.address, 'default');
+  const deps: AppDeps = { ...h.deps, temporal };
+  const api: RunningApi = await startApi(deps, 0, '127.0.0.1');
+  return {
+    api,
+    stop: () => server.stop(),
+    async close() {
+      await api.close();
+      await temporal.close();
+    },
+  };
+}
+
+const call = async (api: RunningApi, method: string, path: string, token?: string, body?: unknown) => {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any, headers: res.headers };
+};
+
+describe('api: health and dependency outages', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
   });
   after(() => h?.close());
 
-  it('answers 200 healthy when PostgreSQL and Temporal are up, without a token', async () => {
+  it('GET /api/health answers 200 healthy when PostgreSQL and Temporal are up, without a token', async () => {
     const res = await h.request('GET', '/api/health');
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'healthy');
@@ -24,57 +77,74 @@ describe('api: GET /api/health', () => {
     assert.ok(!Number.isNaN(Date.parse(res.body.timestamp)));
   });
 
-  it('answers 503 naming the database when PostgreSQL refuses connections, and recovers', async () => {
-    const { pg } = await stack();
-    const { db: owner, name } = await freshDatabase();
-    await owner.destroy();
-    const deps: AppDeps = { ...h.deps, db: createDb(pg.url(name), 2) };
-    const api = await startApi(deps, 0, '127.0.0.1');
-    const admin = createDb(pg.url('postgres'), 1);
-    try {
-      assert.equal((await fetch(`${api.url}/api/health`)).status, 200);
-      // Stop this database: no new connections, and the existing ones are cut.
-      await admin.knex.raw(`alter database "${name}" allow_connections false`);
-      await admin.knex.raw('select pg_terminate_backend(pid) from pg_stat_activity where datname = ?', [name]);
-      const down = await fetch(`${api.url}/api/health`);
-      assert.equal(down.status, 503);
-      assert.deepEqual(
-        { ...((await down.json()) as object), timestamp: undefined },
-        { status: 'unhealthy', database: 'down', temporal: 'up', timestamp: undefined },
-      );
-      await admin.knex.raw(`alter database "${name}" allow_connections true`);
-      assert.equal((await fetch(`${api.url}/api/health`)).status, 200);
-    } finally {
-      await api.close();
-      await deps.db.destroy();
-      await admin.destroy();
-    }
+  describe('PostgreSQL stopped', () => {
+    let env: Awaited<ReturnType<typeof apiWithStoppableDatabase>>;
+    let token: string;
+    before(async () => {
+      env = await apiWithStoppableDatabase(h);
+      token = (await call(env.api, 'POST', '/api/auth/login', undefined, { username: 'ops-admin', password: PASSWORD })).body.token;
+      await env.stop();
+    });
+    after(() => env?.close());
+
+    it('health answers 503 naming the database', async () => {
+      const res = await call(env.api, 'GET', '/api/health');
+      assert.equal(res.status, 503);
+      assert.deepEqual({ ...res.body, timestamp: undefined }, {
+        status: 'unhealthy',
+        database: 'down',
+        temporal: 'up',
+        timestamp: undefined,
+      });
+    });
+
+    it('other routes answer 503 SERVICE_UNAVAILABLE with Retry-After, never 500', async () => {
+      for (const [method, path, body] of [
+        ['POST', '/api/auth/login', { username: 'ops-admin', password: PASSWORD }],
+        ['GET', '/api/technicians', undefined],
+        ['POST', '/api/customers', { name: 'Acme' }],
+      ] as const) {
+        const res = await call(env.api, method, path, token, body);
+        assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.error.code, 'SERVICE_UNAVAILABLE');
+        assert.equal(res.headers.get('retry-after'), '5');
+      }
+    });
+
+    it('recovers by itself when PostgreSQL is back', async () => {
+      await env.start();
+      assert.equal((await call(env.api, 'GET', '/api/health')).status, 200);
+      assert.equal((await call(env.api, 'GET', '/api/technicians', token)).status, 200);
+    });
   });
 
-  it('answers 503 naming Temporal when its server is stopped', async () => {
-    const { temporalCli } = await stack();
-    const server = await startTemporalDevServer({ executable: temporalCli, namespace: 'default' });
-    const temporal = createTemporalClient(server.address, 'default');
-    const deps: AppDeps = {
-      ...h.deps,
-      temporal,
-      tokens: createTokenService('t'.repeat(40), 60_000),
-      logger: testLogger,
-    };
-    const api = await startApi(deps, 0, '127.0.0.1');
-    try {
-      assert.equal((await fetch(`${api.url}/api/health`)).status, 200);
-      await server.stop();
-      const down = await fetch(`${api.url}/api/health`);
-      assert.equal(down.status, 503);
-      const body = (await down.json()) as Record<string, string>;
-      assert.equal(body.status, 'unhealthy');
-      assert.equal(body.temporal, 'down');
-      assert.equal(body.database, 'up');
-      assert.equal(down.headers.get('content-type')?.includes('json'), true);
-    } finally {
-      await api.close();
-      await temporal.close();
-    }
+  describe('Temporal stopped', () => {
+    let env: Awaited<ReturnType<typeof apiWithStoppableTemporal>>;
+    let customerToken: string;
+    before(async () => {
+      env = await apiWithStoppableTemporal(h);
+      const customerId = await insertCustomer(h.db, 'Outage Fleet');
+      await insertUser(h.db, 'outage-user', 'customer', { customerId });
+      customerToken = await h.login('outage-user', PASSWORD);
+      assert.equal((await call(env.api, 'GET', '/api/health')).status, 200);
+      await env.stop();
+    });
+    after(() => env?.close());
+
+    it('health answers 503 naming Temporal', async () => {
+      const res = await call(env.api, 'GET', '/api/health');
+      assert.equal(res.status, 503);
+      assert.equal(res.body.status, 'unhealthy');
+      assert.equal(res.body.temporal, 'down');
+      assert.equal(res.body.database, 'up');
+    });
+
+    it('creating a repair answers 503 and leaves no repair behind', async () => {
+      const before = await h.db.models.Repair.query().resultSize();
+      const res = await call(env.api, 'POST', '/api/repairs', customerToken, { unitNumber: 'U-1', description: 'chip' });
+      assert.equal(res.status, 503, JSON.stringify(res.body));
+      assert.equal(res.body.error.code, 'SERVICE_UNAVAILABLE');
+      assert.equal(await h.db.models.Repair.query().resultSize(), before);
+    });
   });
 });

@@ -11,6 +11,10 @@ describe('db: migrations', () => {
           await db.knex('information_schema.tables').where({ table_schema: 'public' }).pluck('table_name')
         ).filter((t: string) => !t.startsWith('knex_'));
       assert.deepEqual((await tables()).sort(), ['customer_users', 'customers', 'repairs', 'technicians', 'users']);
+      // Recorded without extension: the .ts sources (npm start) and the built .js agree on what ran.
+      const recorded: string[] = await db.knex('knex_migrations').orderBy('id').pluck('name');
+      assert.equal(recorded.length, 5);
+      for (const name of recorded) assert.match(name, /^\d{14}_[a-z_]+$/);
       await db.knex.migrate.rollback(migrationConfig, true);
       assert.deepEqual(await tables(), []);
       await db.knex.migrate.latest(migrationConfig);

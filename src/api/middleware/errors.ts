@@ -10,11 +10,18 @@ import {
 } from 'objection';
 import { ApiError, ERROR_CATALOGUE } from '../errors';
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+
+/** PostgreSQL SQLSTATEs meaning "the server cannot serve you now": connection (08), resources (53), operator (57P). */
+const isPgUnavailable = (code: string, message: string): boolean =>
+  /^(08|53|57P)/.test(code) || (code === '55000' && /not currently accepting connections/.test(message));
+
 /** Errors that mean a dependency is down, not that the request is wrong. */
 function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '53300'].includes(String(e.code)))
-    return true;
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown; nativeError?: unknown };
+  if (e.nativeError !== undefined && e.nativeError !== err && isUnavailable(e.nativeError)) return true;
+  if (NETWORK_CODES.has(String(e.code)) || isPgUnavailable(String(e.code), String(e.message))) return true;
+  if (/Connection terminated|connection timeout/i.test(String(e.message))) return true;
   if (e.name === 'KnexTimeoutError') return true;
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
   if (e.name === 'ServiceError' || e.name === 'ConnectionError') return true;

@@ -11,6 +11,8 @@ import { customerCreateBody, staffCreateBody } from './schema';
 
 type StaffBody = z.infer<typeof staffCreateBody>;
 
+const WORKFLOW_START_DEADLINE_MS = 5_000;
+
 async function resolveStaffFields(deps: AppDeps, user: AuthUser, body: StaffBody) {
   const { Customer, Technician } = deps.db.models;
   if (!(await Customer.query().findById(body.customerId))) {
@@ -80,7 +82,9 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
     assignmentRetryMs: deps.config.repairs.assignmentRetryMs,
   };
   try {
-    await deps.temporal.client.workflow.start<typeof repairWorkflow>('repairWorkflow', {
+    // Bounded: while Temporal is down the client would retry for a long time; the caller gets 503 sooner.
+    await deps.temporal.connection.withDeadline(Date.now() + WORKFLOW_START_DEADLINE_MS, () =>
+      deps.temporal.client.workflow.start<typeof repairWorkflow>('repairWorkflow', {
       workflowId: repair.workflowId,
       taskQueue: deps.config.temporal.taskQueue,
       args: [input],
@@ -91,7 +95,8 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
         { key: SA.UnitNumber, value: repair.unitNumber },
         ...(technicianId !== null ? [{ key: SA.TechnicianId, value: technicianId }] : []),
       ],
-    });
+      }),
+    );
   } catch (err) {
     await Repair.query().deleteById(repair.id);
     throw err;
