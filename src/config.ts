@@ -60,10 +60,15 @@ const envSchema = z
 
     SEED_DEMO_ACCOUNTS: bool.optional(),
     ASSIGNMENT_RETRY_PERIOD: duration('30s'),
+    APPROVAL_REMINDER_PERIOD: duration('24h'),
+    APPROVAL_ESCALATION_PERIOD: duration('72h'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_TOKEN_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_TOKEN_SECRET'], message: 'is required in production' });
+    }
+    if (env.APPROVAL_ESCALATION_PERIOD <= env.APPROVAL_REMINDER_PERIOD) {
+      ctx.addIssue({ code: 'custom', path: ['APPROVAL_ESCALATION_PERIOD'], message: 'must be longer than APPROVAL_REMINDER_PERIOD' });
     }
     if (env.NODE_ENV === 'production' && env.SEED_DEMO_ACCOUNTS) {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_ACCOUNTS'], message: 'demo accounts are for development only' });
@@ -99,7 +104,7 @@ export interface Config {
   };
   auth: { tokenSecret?: string; tokenTtlMs: number };
   seedDemoAccounts: boolean;
-  repairs: { assignmentRetryMs: number };
+  repairs: { assignmentRetryMs: number; approvalReminderMs: number; approvalEscalationMs: number };
 }
 
 /** Builds the config from an environment-shaped record (defaults to `process.env`). */
@@ -131,7 +136,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlMs: e.AUTH_TOKEN_TTL },
     seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
-    repairs: { assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD },
+    repairs: {
+      assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD,
+      approvalReminderMs: e.APPROVAL_REMINDER_PERIOD,
+      approvalEscalationMs: e.APPROVAL_ESCALATION_PERIOD,
+    },
   });
 }
 

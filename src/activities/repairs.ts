@@ -1,23 +1,109 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { Knex } from 'knex';
 import { chooseTechnician, type TechnicianLoad } from '../domain/assignment';
+import type { EventDraft, EventType } from '../domain/events';
+import type { Move } from '../domain/lifecycle';
+import { applyDiscount, priceForNthRepair } from '../domain/pricing';
+import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { technicianLoadQuery } from '../db/queries/technician-load';
+import type { Repair } from '../db/models';
+import type { HistoryRole } from '../db/models/RepairHistory';
+import { FAILURE } from '../workflows/definitions';
 import type { ActivityDeps } from './index';
 
 /** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
 const ASSIGNMENT_LOCK_KEY = 0x5245_5041; // "REPA"
 
+export interface MoveCommand {
+  repairId: number;
+  /** Derived from the workflow id and the move's sequence number: the idempotency key. */
+  moveId: string;
+  move: Move;
+  from: RepairStatus;
+  to: RepairStatus;
+  actor: { userId: number | null; role: HistoryRole };
+  reason?: string;
+  notes?: string;
+  estimatedCost?: number;
+  technicianId?: number;
+  batchId?: string;
+}
+
+export interface EventCommand {
+  dedupeKey: string;
+  type: EventType;
+  repairId: number;
+}
+
+const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
+  repairId: r.id,
+  customerId: r.customerId,
+  technicianId: r.technicianId,
+  unitNumber: r.unitNumber,
+  status: r.status,
+  ...extra,
+});
+
+export async function insertEvents(trx: Knex.Transaction | Knex, events: EventDraft[]): Promise<void> {
+  if (events.length === 0) return;
+  await trx('notification_events')
+    .insert(events.map((e) => ({ dedupe_key: e.dedupeKey, type: e.type, repair_id: e.repairId, payload: e.payload })))
+    .onConflict('dedupe_key')
+    .ignore();
+}
+
 export function createRepairActivities({ db }: ActivityDeps) {
+  const { Repair, RepairHistory, RewardRedemption, Technician } = db.models;
+
+  async function loadForUpdate(trx: Knex.Transaction, repairId: number): Promise<Repair> {
+    const repair = await Repair.query(trx).findById(repairId).forUpdate();
+    if (!repair) throw ApplicationFailure.nonRetryable(`repair ${repairId} does not exist`, FAILURE.REPAIR_NOT_FOUND);
+    return repair;
+  }
+
+  /** Price by the unit's completed count, then apply the customer's oldest pending redemption. */
+  async function priceCompletion(trx: Knex.Transaction, repair: Repair, moveId: string) {
+    // Same unit: serialise so two completions cannot both be "the first".
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`unit:${repair.customerId}:${repair.unitNumber}`]);
+    // Same customer: serialise so two completions cannot apply the same redemption.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rewards:${repair.customerId}`]);
+    const done = await Repair.query(trx)
+      .where({ customerId: repair.customerId, unitNumber: repair.unitNumber, status: 'COMPLETED' })
+      .resultSize();
+    const cost = priceForNthRepair(done + 1);
+    const redemption = await RewardRedemption.query(trx)
+      .where({ customerId: repair.customerId, status: 'PENDING' })
+      .orderBy([{ column: 'createdAt' }, { column: 'id' }])
+      .withGraphJoined('rewardOption')
+      .first();
+    const events: EventDraft[] = [];
+    let discountedCost = cost;
+    if (redemption?.rewardOption) {
+      const option = redemption.rewardOption;
+      discountedCost = applyDiscount(cost, { type: option.discountType, value: option.discountValue });
+      await RewardRedemption.query(trx)
+        .patch({ status: 'APPLIED', appliedToRepairId: repair.id, appliedAt: new Date() })
+        .where('id', redemption.id);
+      events.push({
+        dedupeKey: `${moveId}/reward_applied`,
+        type: 'reward_applied',
+        repairId: repair.id,
+        payload: payloadOf(repair, { redemptionId: redemption.id, rewardName: option.name, cost, discountedCost }),
+      });
+    }
+    return { cost, discountedCost, events };
+  }
+
   return {
     /**
-     * Picks the least-loaded active technician and records it, in one transaction.
-     * Idempotent: a retry after a commit finds the repair already assigned and returns that technician.
+     * Picks the least-loaded active technician and records it, with its history row and event,
+     * in one transaction. Idempotent: a retry finds the repair assigned and returns that technician.
      * Returns null when no technician is active.
      */
-    async assignTechnician(repairId: number): Promise<number | null> {
+    async assignTechnician(repairId: number, moveId: string): Promise<number | null> {
       return db.knex.transaction(async (trx) => {
         await trx.raw('select pg_advisory_xact_lock(?)', [ASSIGNMENT_LOCK_KEY]);
-        const repair = await db.models.Repair.query(trx).findById(repairId).forUpdate();
-        if (!repair) throw ApplicationFailure.nonRetryable(`repair ${repairId} does not exist`, 'RepairNotFound');
+        const repair = await loadForUpdate(trx, repairId);
         if (repair.technicianId !== null) return repair.technicianId;
 
         const loads: TechnicianLoad[] = await technicianLoadQuery(trx)
@@ -25,9 +111,120 @@ export function createRepairActivities({ db }: ActivityDeps) {
           .select({ technicianId: 't.id', isActive: 't.is_active' });
         const chosen = chooseTechnician(loads);
         if (chosen === null) return null;
-        await db.models.Repair.query(trx).patch({ technicianId: chosen }).where('id', repairId);
+        await Repair.query(trx).patch({ technicianId: chosen }).where('id', repairId);
+        await RepairHistory.query(trx).insert({
+          repairId,
+          moveId,
+          move: 'assign',
+          fromStatus: repair.status,
+          toStatus: repair.status,
+          role: 'system',
+          technicianId: chosen,
+        });
+        await insertEvents(trx, [
+          {
+            dedupeKey: `${moveId}/technician_assigned`,
+            type: 'technician_assigned',
+            repairId,
+            payload: payloadOf(repair, { technicianId: chosen }),
+          },
+        ]);
         return chosen;
       });
+    },
+
+    /**
+     * Records one move: status (guarded by the expected current status), its side effects, the
+     * history row and the events, in one transaction. Idempotent on `moveId`.
+     */
+    async recordMove(cmd: MoveCommand): Promise<RepairRecord> {
+      return db.knex.transaction(async (trx) => {
+        const repair = await loadForUpdate(trx, cmd.repairId);
+        if (await RepairHistory.query(trx).findOne({ moveId: cmd.moveId })) return repair.toRecord();
+        if (repair.status !== cmd.from) {
+          throw ApplicationFailure.nonRetryable(
+            `repair ${repair.id} is ${repair.status}, expected ${cmd.from}`,
+            FAILURE.INVALID_TRANSITION,
+          );
+        }
+
+        const patch: Partial<Pick<Repair, 'status' | 'estimatedCost' | 'denialReason' | 'technicianId' | 'cost' | 'discountedCost'>> = {
+          status: cmd.to,
+        };
+        const events: EventDraft[] = [];
+        const event = (type: EventType, extra: Record<string, unknown> = {}, key = type as string) =>
+          events.push({ dedupeKey: `${cmd.moveId}/${key}`, type, repairId: repair.id, payload: payloadOf(repair, { ...extra, status: cmd.to }) });
+        const batchEvent = (type: 'batch_approved' | 'batch_denied', extra: Record<string, unknown> = {}) =>
+          // One notice per batch and technician, however many of its repairs this technician has.
+          events.push({
+            dedupeKey: `batch/${cmd.batchId}/${type}/${repair.technicianId}`,
+            type,
+            repairId: repair.id,
+            payload: payloadOf(repair, { ...extra, batchId: cmd.batchId, status: cmd.to }),
+          });
+
+        switch (cmd.move) {
+          case 'submit':
+            if (cmd.estimatedCost !== undefined) patch.estimatedCost = cmd.estimatedCost;
+            event('approval_requested', { estimatedCost: cmd.estimatedCost ?? repair.estimatedCost });
+            break;
+          case 'approve':
+            if (cmd.batchId) batchEvent('batch_approved');
+            else event('repair_approved');
+            break;
+          case 'deny':
+            patch.denialReason = cmd.reason ?? null;
+            if (cmd.batchId) batchEvent('batch_denied', { reason: cmd.reason });
+            else event('repair_denied', { reason: cmd.reason });
+            break;
+          case 'start':
+            event('work_started');
+            break;
+          case 'complete': {
+            const priced = await priceCompletion(trx, repair, cmd.moveId);
+            patch.cost = priced.cost;
+            patch.discountedCost = priced.discountedCost;
+            events.push(...priced.events);
+            event('work_completed', { cost: priced.cost, discountedCost: priced.discountedCost });
+            break;
+          }
+          case 'assign': {
+            const tech = cmd.technicianId === undefined ? undefined : await Technician.query(trx).findById(cmd.technicianId);
+            if (!tech || !tech.isActive) {
+              throw ApplicationFailure.nonRetryable(`no active technician ${cmd.technicianId}`, FAILURE.INVALID_TECHNICIAN);
+            }
+            patch.technicianId = tech.id;
+            event('technician_assigned', { technicianId: tech.id });
+            if (repair.technicianId !== null && repair.technicianId !== tech.id) {
+              event('technician_unassigned', { technicianId: repair.technicianId, newTechnicianId: tech.id });
+            }
+            break;
+          }
+        }
+
+        await Repair.query(trx).patch(patch).where('id', repair.id);
+        await RepairHistory.query(trx).insert({
+          repairId: repair.id,
+          moveId: cmd.moveId,
+          move: cmd.move,
+          fromStatus: cmd.from,
+          toStatus: cmd.to,
+          byUserId: cmd.actor.userId,
+          role: cmd.actor.role,
+          reason: cmd.reason ?? null,
+          notes: cmd.notes ?? null,
+          technicianId: patch.technicianId ?? repair.technicianId,
+        });
+        await insertEvents(trx, events);
+        return (await Repair.query(trx).findById(repair.id))!.toRecord();
+      });
+    },
+
+    /** An event that is not a move (approval reminder, escalation). Idempotent on its key. */
+    async recordRepairEvent(cmd: EventCommand): Promise<void> {
+      const repair = await Repair.query().findById(cmd.repairId);
+      if (!repair) throw ApplicationFailure.nonRetryable(`repair ${cmd.repairId} does not exist`, FAILURE.REPAIR_NOT_FOUND);
+      await insertEvents(db.knex, [{ dedupeKey: cmd.dedupeKey, type: cmd.type, repairId: repair.id, payload: payloadOf(repair) }]);
     },
   };
 }

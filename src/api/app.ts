@@ -9,6 +9,7 @@ import { jsonBody } from './middleware/body';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { buildOpenApi } from './openapi';
+import { batchRoutes } from './repairs/batches';
 import { repairRoutes } from './repairs/routes';
 import { mountRoutes, type AnyRoute } from './route';
 import { technicianRoutes } from './technicians/routes';
@@ -21,6 +22,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...userRoutes,
   ...technicianRoutes,
   ...repairRoutes,
+  ...batchRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

@@ -32,3 +32,22 @@ export function canSeeRepair(
 /** A customer's request starts REQUESTED; one found in the field by staff starts PENDING (needs approval). */
 export const initialStatus = (role: Viewer['role']): 'REQUESTED' | 'PENDING' =>
   role === 'customer' ? 'REQUESTED' : 'PENDING';
+
+/** A repair as the outside world sees it (API responses, update results): JSON-safe. */
+export interface RepairRecord {
+  id: number;
+  customerId: number;
+  technicianId: number | null;
+  unitNumber: string;
+  description: string;
+  damageType: string | null;
+  status: RepairStatus;
+  estimatedCost: number | null;
+  cost: number | null;
+  discountedCost: number | null;
+  denialReason: string | null;
+  batchId: string | null;
+  workflowId: string;
+  createdAt: string;
+  updatedAt: string;
+}

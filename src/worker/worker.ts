@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { createActivities } from '../activities';
+import { createActivities, type RepairActivities } from '../activities';
 
 export interface WorkerDeps {
   config: Config;
@@ -11,6 +11,8 @@ export interface WorkerDeps {
   db: Db;
   /** Pre-bundled workflow code (tests share one bundle; `npm run build` writes one for production). */
   workflowBundle?: { code: string };
+  /** Replaces the activities built from `db` (tests wrap the real ones to inject faults). */
+  activities?: RepairActivities;
 }
 
 const PREBUILT_BUNDLE = path.join(__dirname, '..', '..', 'workflow-bundle.js');
@@ -21,12 +23,12 @@ export function workflowSource(bundle?: { code: string }): Pick<WorkerOptions, '
   return { workflowsPath: require.resolve('../workflows') };
 }
 
-export function createRepairWorker({ config, connection, db, workflowBundle }: WorkerDeps): Promise<Worker> {
+export function createRepairWorker({ config, connection, db, workflowBundle, activities }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(workflowBundle),
-    activities: createActivities({ db }),
+    activities: activities ?? createActivities({ db }),
   });
 }

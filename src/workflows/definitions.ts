@@ -1,10 +1,11 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
-import type { RepairStatus } from '../domain/repair';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Move } from '../domain/lifecycle';
+import type { RepairRecord, RepairStatus } from '../domain/repair';
 
 /**
- * Everything a client and a workflow must agree on: search attributes, queries, signals, updates.
- * Workflow-safe (no I/O), so the API, the worker and the workflow bundle all import it.
+ * Everything a client and a workflow must agree on: search attributes, queries, signals, updates,
+ * failure types. Workflow-safe (no I/O), so the API, the worker and the workflow bundle import it.
  */
 export const SA = {
   RepairStatus: defineSearchAttributeKey('RepairStatus', SearchAttributeType.KEYWORD),
@@ -15,6 +16,13 @@ export const SA = {
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
 
+/** ApplicationFailure types the API maps to HTTP answers. */
+export const FAILURE = {
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  INVALID_TECHNICIAN: 'INVALID_TECHNICIAN',
+  REPAIR_NOT_FOUND: 'RepairNotFound',
+} as const;
+
 export interface RepairWorkflowInput {
   repairId: number;
   customerId: number;
@@ -23,12 +31,49 @@ export interface RepairWorkflowInput {
   technicianId: number | null;
   /** How long to wait before asking again when no technician is active. */
   assignmentRetryMs: number;
+  /** While PENDING: remind the customer after this long, escalate to admins after that. */
+  approvalReminderMs: number;
+  approvalEscalationMs: number;
 }
 
 export interface RepairWorkflowState {
   repairId: number;
   status: RepairStatus;
   technicianId: number | null;
+  moves: number;
+}
+
+/** Who made a move, as the API (or an admin's signal) states it. */
+export interface MoveActor {
+  userId: number | null;
+  role: 'customer' | 'technician' | 'admin';
+}
+
+export interface MoveArgs {
+  actor: MoveActor;
+  reason?: string;
+  notes?: string;
+  estimatedCost?: number;
+  technicianId?: number;
+  batchId?: string;
 }
 
 export const stateQuery = defineQuery<RepairWorkflowState>('state');
+
+/** One update per move: the API answers with the repair once the move is recorded. */
+export const moveUpdates: Record<Move, ReturnType<typeof defineUpdate<RepairRecord, [MoveArgs]>>> = {
+  submit: defineUpdate<RepairRecord, [MoveArgs]>('submit'),
+  approve: defineUpdate<RepairRecord, [MoveArgs]>('approve'),
+  deny: defineUpdate<RepairRecord, [MoveArgs]>('deny'),
+  start: defineUpdate<RepairRecord, [MoveArgs]>('start'),
+  complete: defineUpdate<RepairRecord, [MoveArgs]>('complete'),
+  assign: defineUpdate<RepairRecord, [MoveArgs]>('assign'),
+};
+
+/** For admins in the Temporal UI / CLI: `temporal workflow signal --name approve --input '{}'`. */
+export interface SignalMoveArgs {
+  reason?: string;
+  byUserId?: number;
+}
+export const approveSignal = defineSignal<[SignalMoveArgs?]>('approve');
+export const denySignal = defineSignal<[SignalMoveArgs]>('deny');

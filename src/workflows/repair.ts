@@ -1,29 +1,139 @@
-import { condition, proxyActivities, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
-import { SA, stateQuery, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
+import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
+import type { RepairRecord } from '../domain/repair';
+import {
+  approveSignal,
+  denySignal,
+  FAILURE,
+  moveUpdates,
+  SA,
+  stateQuery,
+  type MoveArgs,
+  type RepairWorkflowInput,
+  type RepairWorkflowState,
+  type SignalMoveArgs,
+} from './definitions';
 
-const { assignTechnician } = proxyActivities<RepairActivities>({
+const { assignTechnician, recordMove, recordRepairEvent } = proxyActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+const invalid = (move: Move, status: string) =>
+  ApplicationFailure.nonRetryable(`cannot ${move} a repair that is ${status}`, FAILURE.INVALID_TRANSITION);
 
 /** One workflow per repair: the database is the record, this orchestrates it. */
 export async function repairWorkflow(input: RepairWorkflowInput): Promise<RepairWorkflowState> {
+  const { workflowId } = workflowInfo();
   const state: RepairWorkflowState = {
     repairId: input.repairId,
     status: input.status,
     technicianId: input.technicianId,
+    moves: 0,
   };
   setHandler(stateQuery, () => state);
 
-  // A customer's request waits for a technician; it never fails for want of one.
-  while (state.technicianId === null) {
-    state.technicianId = await assignTechnician(input.repairId);
-    if (state.technicianId === null) await sleep(input.assignmentRetryMs);
+  // Moves run one at a time; the state is re-checked once a move holds the lock.
+  let busy = false;
+  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+    }
   }
-  upsertSearchAttributes([{ key: SA.TechnicianId, value: state.technicianId }]);
 
-  // Moves (submit, approve, deny, start, complete) arrive as updates; the lifecycle lands next.
-  await condition(() => state.status === 'COMPLETED' || state.status === 'DENIED');
+  function applyMove(move: Move, args: MoveArgs): Promise<RepairRecord> {
+    return exclusively(async () => {
+      const to = nextStatus(move, state.status);
+      if (to === null) throw invalid(move, state.status);
+      const moveId = `${workflowId}/${++state.moves}-${move}`;
+      const record = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args });
+      const technicianChanged = record.technicianId !== state.technicianId;
+      state.status = record.status;
+      state.technicianId = record.technicianId;
+      upsertSearchAttributes([
+        { key: SA.RepairStatus, value: record.status },
+        ...(technicianChanged && record.technicianId !== null ? [{ key: SA.TechnicianId, value: record.technicianId }] : []),
+      ]);
+      return record;
+    });
+  }
+
+  for (const move of MOVES) {
+    setHandler(moveUpdates[move], (args) => applyMove(move, args), {
+      // Rejected before anything is written or recorded in history: the API answers 409.
+      validator: (args: MoveArgs) => {
+        if (nextStatus(move, state.status) === null) throw invalid(move, state.status);
+        if (move === 'assign' && args.technicianId === undefined) {
+          throw ApplicationFailure.nonRetryable('assign needs a technicianId', FAILURE.INVALID_TECHNICIAN);
+        }
+      },
+    });
+  }
+
+  // Signals cannot answer, so a refused move is logged and changes nothing.
+  const fromSignal = (move: 'approve' | 'deny') => async (args?: SignalMoveArgs) => {
+    try {
+      await applyMove(move, { actor: { userId: args?.byUserId ?? null, role: 'admin' }, reason: args?.reason });
+    } catch (err) {
+      if (err instanceof ApplicationFailure && err.type !== null && err.type !== undefined) {
+        log.warn(`signal ${move} refused`, { reason: err.message });
+        return;
+      }
+      throw err;
+    }
+  };
+  setHandler(approveSignal, fromSignal('approve'));
+  setHandler(denySignal, fromSignal('deny'));
+
+  let pendingRounds = 0;
+  while (!isFinished(state.status)) {
+    if (state.status === 'REQUESTED' && state.technicianId === null) {
+      // Waits, never fails: ask again after a while, or sooner if an admin assigns someone.
+      const chosen = await exclusively(() =>
+        state.technicianId === null ? assignTechnician(input.repairId, `${workflowId}/auto-assign`) : Promise.resolve(state.technicianId),
+      );
+      if (chosen !== null && state.technicianId === null) {
+        state.technicianId = chosen;
+        upsertSearchAttributes([{ key: SA.TechnicianId, value: chosen }]);
+      }
+      if (state.technicianId === null) {
+        await condition(() => state.technicianId !== null || state.status !== 'REQUESTED', input.assignmentRetryMs);
+      }
+    } else if (state.status === 'PENDING') {
+      const round = ++pendingRounds;
+      const decided = () => state.status !== 'PENDING';
+      if (!(await condition(decided, input.approvalReminderMs))) {
+        await recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: `${workflowId}/pending-${round}/reminder` });
+        const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
+        if (!(await condition(decided, rest))) {
+          await recordRepairEvent({
+            repairId: input.repairId,
+            type: 'approval_escalation',
+            dedupeKey: `${workflowId}/pending-${round}/escalation`,
+          });
+          await condition(decided);
+        }
+      }
+    } else {
+      const status = state.status;
+      await condition(() => state.status !== status);
+    }
+  }
+  // Let an update that just finished deliver its answer before the workflow closes.
+  await condition(allHandlersFinished);
   return state;
 }

@@ -7,6 +7,7 @@ import type { AppDeps } from '../../src/api/context';
 import { createTokenService } from '../../src/security/tokens';
 import { createTemporalClient } from '../../src/temporal/client';
 import { createRepairWorker } from '../../src/worker/worker';
+import { createActivities, type RepairActivities } from '../../src/activities';
 import { stack, testLogger } from './stack';
 
 let dbCounter = 0;
@@ -42,7 +43,10 @@ export interface Harness {
  * One suite's world: its own database, its own task queue with a running worker, and the API on a
  * free port, all on the shared real PostgreSQL and Temporal.
  */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  opts: { activities?: (real: RepairActivities) => RepairActivities } = {},
+): Promise<Harness> {
   const s = await stack();
   const { db, url } = await freshDatabase();
   const config = loadConfig({
@@ -64,7 +68,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     logger: testLogger,
   };
   const connection = await NativeConnection.connect({ address: s.temporal.address });
-  const worker = await createRepairWorker({ config, connection, db, workflowBundle: s.workflowBundle });
+  const real = createActivities({ db });
+  const worker = await createRepairWorker({
+    config,
+    connection,
+    db,
+    workflowBundle: s.workflowBundle,
+    activities: opts.activities ? opts.activities(real) : real,
+  });
   const running = worker.run();
   const api = await startApi(deps, 0, '127.0.0.1');
 

@@ -3,16 +3,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { SA, stateQuery } from '../../src/workflows/definitions';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, ms = 15_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../support/eventually';
 
 describe('slice: POST /api/repairs starts repair-<id> on the repairs task queue', () => {
   let h: Harness;

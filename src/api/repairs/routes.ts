@@ -1,12 +1,42 @@
-import { canSeeRepair } from '../../domain/repair';
+import { z } from 'zod';
+import { MOVES, type Move } from '../../domain/lifecycle';
+import { assignBody, denyBody, emptyBody, listQuery, submitBody } from '../../domain/repair-schemas';
 import { idParam } from '../common/schemas';
-import { notFound } from '../errors';
-import { defineRoute } from '../route';
+import { defineRoute, type AnyRoute } from '../route';
 import { createRepair } from './create';
-import { presentRepair } from './presenter';
-import { repairSchema, createRepairBody } from './schema';
+import { performMove, visibleRepair } from './moves';
+import { createRepairBody, historyEntry, repairListItem, repairSchema } from './schema';
 
-export const repairRoutes = [
+const ALL = ['customer', 'technician', 'admin'] as const;
+
+const MOVE_ROUTES: Record<Move, { summary: string; body: z.ZodType; access: readonly ('customer' | 'technician' | 'admin')[] }> = {
+  submit: { summary: 'REQUESTED → PENDING (assigned technician, admin); optional estimatedCost and notes', body: submitBody, access: ['technician', 'admin'] },
+  approve: { summary: "PENDING → APPROVED (a user of the repair's customer, admin)", body: emptyBody, access: ['customer', 'admin'] },
+  deny: { summary: "PENDING → DENIED with a reason of 10+ characters (a user of the repair's customer, admin)", body: denyBody, access: ['customer', 'admin'] },
+  start: { summary: 'APPROVED → IN_PROGRESS (assigned technician, admin)', body: emptyBody, access: ['technician', 'admin'] },
+  complete: { summary: 'IN_PROGRESS → COMPLETED; prices the repair and applies the oldest pending reward (assigned technician, admin)', body: emptyBody, access: ['technician', 'admin'] },
+  assign: { summary: 'Set or change the technician of a repair that is not finished (admin)', body: assignBody, access: ['admin'] },
+};
+
+const moveRoutes: AnyRoute[] = MOVES.map((move) =>
+  defineRoute({
+    method: 'post',
+    path: `/repairs/:id/${move}`,
+    tag: 'repairs',
+    summary: MOVE_ROUTES[move].summary,
+    access: MOVE_ROUTES[move].access,
+    params: idParam,
+    body: MOVE_ROUTES[move].body,
+    response: repairSchema,
+    errors: [404, 409, 503],
+    handler: async ({ params, body, user }, deps) => {
+      const repair = await visibleRepair(deps, user, params.id);
+      return performMove(deps, user, repair, move, body as Record<string, never>);
+    },
+  }),
+);
+
+export const repairRoutes: AnyRoute[] = [
   defineRoute({
     method: 'post',
     path: '/repairs',
@@ -14,26 +44,75 @@ export const repairRoutes = [
     summary:
       'Create a repair and start its workflow. Customers send {unitNumber, description, damageType?} (starts REQUESTED); ' +
       'technicians and admins also send customerId, estimatedCost?, batchId? and (admin) technicianId? (starts PENDING)',
-    access: ['customer', 'technician', 'admin'],
+    access: ALL,
     documentedBody: createRepairBody,
     status: 201,
     response: repairSchema,
-    errors: [503],
-    handler: async ({ ctx, user }, deps) => presentRepair(await createRepair(deps, user, ctx.request.body)),
+    errors: [409, 503],
+    handler: async ({ ctx, user }, deps) => createRepair(deps, user, ctx.request.body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/repairs',
+    tag: 'repairs',
+    summary:
+      "Repairs the caller may see: a customer's own; for technicians every REQUESTED one plus their own (assignedToMe); all for admins",
+    access: ALL,
+    query: listQuery,
+    response: z.object({ items: z.array(repairListItem), page: z.number(), pageSize: z.number(), total: z.number() }),
+    handler: async ({ query, user }, { db }) => {
+      const q = db.models.Repair.query();
+      if (user.role === 'customer') q.where('customerId', user.customerId ?? -1);
+      if (user.role === 'technician') {
+        q.where((w) => w.where('status', 'REQUESTED').orWhere('technicianId', user.technicianId ?? -1));
+      }
+      if (query.status) q.where('status', query.status);
+      if (query.unitNumber) q.where('unitNumber', query.unitNumber);
+      const { results, total } = await q.orderBy('id', 'desc').page(query.page - 1, query.pageSize);
+      const items = results.map((r) => ({
+        ...r.toRecord(),
+        ...(user.role === 'technician' ? { assignedToMe: r.technicianId !== null && r.technicianId === user.technicianId } : {}),
+      }));
+      return { items, page: query.page, pageSize: query.pageSize, total };
+    },
   }),
   defineRoute({
     method: 'get',
     path: '/repairs/:id',
     tag: 'repairs',
     summary: 'One repair (404 when the caller may not see it)',
-    access: ['customer', 'technician', 'admin'],
+    access: ALL,
     params: idParam,
     response: repairSchema,
     errors: [404],
-    handler: async ({ params, user }, { db }) => {
-      const repair = await db.models.Repair.query().findById(params.id);
-      if (!repair || !canSeeRepair(user, repair)) throw notFound('Repair');
-      return presentRepair(repair);
+    handler: async ({ params, user }, deps) => (await visibleRepair(deps, user, params.id)).toRecord(),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/repairs/:id/history',
+    tag: 'repairs',
+    summary: 'The moves of a repair, oldest first: who, when, from, to, reason',
+    access: ALL,
+    params: idParam,
+    response: z.object({ items: z.array(historyEntry) }),
+    errors: [404],
+    handler: async ({ params, user }, deps) => {
+      const repair = await visibleRepair(deps, user, params.id);
+      const rows = await deps.db.models.RepairHistory.query().where('repairId', repair.id).orderBy('id');
+      return {
+        items: rows.map((h) => ({
+          from: h.fromStatus,
+          to: h.toStatus,
+          move: h.move,
+          byUserId: h.byUserId,
+          role: h.role,
+          at: h.at.toISOString(),
+          technicianId: h.technicianId,
+          ...(h.reason ? { reason: h.reason } : {}),
+          ...(h.notes ? { notes: h.notes } : {}),
+        })),
+      };
     },
   }),
+  ...moveRoutes,
 ];

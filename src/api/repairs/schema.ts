@@ -1,23 +1,6 @@
 import { z } from 'zod';
 import { REPAIR_STATUSES } from '../../domain/repair';
-
-const money = z.number().min(0, 'must not be negative').max(99_999_999.99, 'is too large').multipleOf(0.01, 'must have at most 2 decimals');
-
-const customerFields = {
-  unitNumber: z.string().trim().min(1, 'is required').max(50, 'must be at most 50 characters'),
-  description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  damageType: z.string().trim().min(1).max(50).optional(),
-};
-
-export const customerCreateBody = z.object(customerFields);
-
-export const staffCreateBody = z.object({
-  ...customerFields,
-  customerId: z.number().int().positive(),
-  estimatedCost: money.optional(),
-  batchId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'may contain letters, digits, _ and - only').optional(),
-  technicianId: z.number().int().positive().optional(),
-});
+import { customerCreateBody, staffCreateBody } from '../../domain/repair-schemas';
 
 /** Documented as the union; validated per role in the handler. */
 export const createRepairBody = z.union([staffCreateBody, customerCreateBody]);
@@ -38,4 +21,18 @@ export const repairSchema = z.object({
   workflowId: z.string(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+});
+
+export const repairListItem = repairSchema.extend({ assignedToMe: z.boolean().optional() });
+
+export const historyEntry = z.object({
+  from: z.enum(REPAIR_STATUSES).nullable(),
+  to: z.enum(REPAIR_STATUSES),
+  move: z.string(),
+  byUserId: z.number().int().nullable(),
+  role: z.enum(['customer', 'technician', 'admin', 'system']),
+  at: z.iso.datetime(),
+  reason: z.string().optional(),
+  notes: z.string().optional(),
+  technicianId: z.number().int().nullable(),
 });

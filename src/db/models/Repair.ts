@@ -1,5 +1,5 @@
 import type { RelationMappings } from 'objection';
-import { REPAIR_STATUSES, type RepairStatus } from '../../domain/repair';
+import { REPAIR_STATUSES, type RepairRecord, type RepairStatus } from '../../domain/repair';
 import { BaseModel } from './BaseModel';
 import { Technician } from './Technician';
 import { Customer } from './Customer';
@@ -41,6 +41,27 @@ export class Repair extends BaseModel {
       createdByUserId: { type: 'integer' },
     },
   };
+
+  /** The fields that leave the system (API, workflow update results). */
+  toRecord(): RepairRecord {
+    return {
+      id: this.id,
+      customerId: this.customerId,
+      technicianId: this.technicianId,
+      unitNumber: this.unitNumber,
+      description: this.description,
+      damageType: this.damageType,
+      status: this.status,
+      estimatedCost: this.estimatedCost,
+      cost: this.cost,
+      discountedCost: this.discountedCost,
+      denialReason: this.denialReason,
+      batchId: this.batchId,
+      workflowId: this.workflowId,
+      createdAt: this.createdAt.toISOString(),
+      updatedAt: this.updatedAt.toISOString(),
+    };
+  }
 
   static override relationMappings = (): RelationMappings => ({
     customer: {

@@ -1,5 +1,9 @@
 export { Customer } from './Customer';
 export { CustomerUser } from './CustomerUser';
+export { NotificationEvent } from './NotificationEvent';
 export { Repair } from './Repair';
+export { RepairHistory } from './RepairHistory';
+export { RewardOption } from './RewardOption';
+export { RewardRedemption } from './RewardRedemption';
 export { Technician } from './Technician';
 export { User } from './User';

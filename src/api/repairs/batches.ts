@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { batchId, denyBody, emptyBody } from '../../domain/repair-schemas';
+import type { RepairRecord } from '../../domain/repair';
+import { forbidden, notFound } from '../errors';
+import { defineRoute, type AnyRoute } from '../route';
+import { performMove } from './moves';
+import { repairSchema } from './schema';
+
+const batchParams = z.object({ batchId });
+
+/** A batch decision moves every PENDING repair of the batch; each repair's workflow records its own move. */
+const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
+  defineRoute({
+    method: 'post',
+    path: `/repair-batches/:batchId/${move}`,
+    tag: 'repairs',
+    summary: `${move === 'approve' ? 'Approve' : 'Deny (reason of 10+ characters)'} every PENDING repair of a batch (the batch's customer, admin)`,
+    access: ['customer', 'admin'],
+    params: batchParams,
+    body: move === 'deny' ? denyBody : emptyBody,
+    response: z.object({ items: z.array(repairSchema) }),
+    errors: [404, 503],
+    handler: async ({ params, body, user }, deps) => {
+      const repairs = await deps.db.models.Repair.query().where('batchId', params.batchId).orderBy('id');
+      const first = repairs[0];
+      if (!first || (user.role === 'customer' && first.customerId !== user.customerId)) throw notFound('Batch');
+      if (user.role === 'customer' && repairs.some((r) => r.customerId !== user.customerId)) throw forbidden();
+      const items: RepairRecord[] = [];
+      for (const repair of repairs.filter((r) => r.status === 'PENDING')) {
+        const reason = (body as { reason?: string }).reason;
+        items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(reason ? { reason } : {}) }));
+      }
+      return { items };
+    },
+  });
+
+export const batchRoutes: AnyRoute[] = [batchRoute('approve'), batchRoute('deny')];

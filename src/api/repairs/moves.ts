@@ -1,0 +1,56 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { judgeMove, type Move } from '../../domain/lifecycle';
+import { canSeeRepair, type RepairRecord } from '../../domain/repair';
+import type { Repair } from '../../db/models';
+import { FAILURE, moveUpdates, type MoveArgs } from '../../workflows/definitions';
+import type { AppDeps, AuthUser } from '../context';
+import { ApiError, forbidden, notFound, validationFailed } from '../errors';
+import { WORKFLOW_CALL_DEADLINE_MS } from './create';
+
+/** The repair if the caller may see it; 404 otherwise (a repair you may not see does not exist for you). */
+export async function visibleRepair(deps: AppDeps, user: AuthUser, id: number): Promise<Repair> {
+  const repair = await deps.db.models.Repair.query().findById(id);
+  if (!repair || !canSeeRepair(user, repair)) throw notFound('Repair');
+  return repair;
+}
+
+function toApiError(err: unknown, move: Move): unknown {
+  if (err instanceof WorkflowNotFoundError) {
+    return new ApiError('INVALID_TRANSITION', `cannot ${move} a repair whose workflow has finished`);
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    if (err.cause.type === FAILURE.INVALID_TRANSITION) return new ApiError('INVALID_TRANSITION', err.cause.message);
+    if (err.cause.type === FAILURE.INVALID_TECHNICIAN) return validationFailed({ technicianId: err.cause.message });
+  }
+  return err;
+}
+
+/**
+ * Runs a move through the repair's workflow (a Temporal update) and answers with the repair once
+ * the move is recorded. Permission is checked here (the workflow trusts its callers); the state
+ * machine is checked by the workflow, which is the single writer of the repair's status.
+ */
+export async function performMove(
+  deps: AppDeps,
+  user: AuthUser,
+  repair: Repair,
+  move: Move,
+  args: Omit<MoveArgs, 'actor'>,
+): Promise<RepairRecord> {
+  const verdict = judgeMove(move, { ...user, userId: user.id }, repair);
+  if (!verdict.ok && verdict.reason === 'FORBIDDEN') throw forbidden(`A ${user.role} may not ${move} this repair`);
+  if (!verdict.ok) throw new ApiError('INVALID_TRANSITION', `cannot ${move} a repair that is ${repair.status}`);
+  if (move === 'assign' && args.technicianId !== undefined) {
+    const tech = await deps.db.models.Technician.query().findById(args.technicianId);
+    if (!tech || !tech.isActive) throw validationFailed({ technicianId: `no active technician ${args.technicianId}` });
+  }
+  const handle = deps.temporal.client.workflow.getHandle(repair.workflowId);
+  try {
+    return await deps.temporal.connection.withDeadline(Date.now() + WORKFLOW_CALL_DEADLINE_MS * 2, () =>
+      handle.executeUpdate(moveUpdates[move], { args: [{ ...args, actor: { userId: user.id, role: user.role } }] }),
+    );
+  } catch (err) {
+    throw toApiError(err, move);
+  }
+}

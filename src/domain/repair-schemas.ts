@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { REPAIR_STATUSES } from './repair';
+
+/** Request rules for repairs, shared by the API (validation + OpenAPI). Not imported by workflows. */
+export const money = z
+  .number()
+  .min(0, 'must not be negative')
+  .max(99_999_999.99, 'is too large')
+  .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'must have at most 2 decimals');
+
+export const DENIAL_REASON_MIN = 10;
+
+export const submitBody = z.object({
+  estimatedCost: money.optional(),
+  notes: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+});
+export const denyBody = z.object({
+  reason: z
+    .string()
+    .trim()
+    .min(DENIAL_REASON_MIN, `must be at least ${DENIAL_REASON_MIN} characters`)
+    .max(2000, 'must be at most 2000 characters'),
+});
+export const assignBody = z.object({ technicianId: z.number().int().positive() });
+export const emptyBody = z.object({});
+
+const customerFields = {
+  unitNumber: z.string().trim().min(1, 'is required').max(50, 'must be at most 50 characters'),
+  description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
+  damageType: z.string().trim().min(1).max(50).optional(),
+};
+export const customerCreateBody = z.object(customerFields);
+export const batchId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'may contain letters, digits, _ and - only');
+export const staffCreateBody = z.object({
+  ...customerFields,
+  customerId: z.number().int().positive(),
+  estimatedCost: money.optional(),
+  batchId: batchId.optional(),
+  technicianId: z.number().int().positive().optional(),
+});
+
+export const listQuery = z.object({
+  status: z.enum(REPAIR_STATUSES).optional(),
+  unitNumber: z.string().trim().min(1).max(50).optional(),
+  page: z.coerce.number().int().min(1, 'must be 1 or more').default(1),
+  pageSize: z.coerce.number().int().min(1, 'must be 1-100').max(100, 'must be 1-100').default(20),
+});

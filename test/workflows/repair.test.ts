@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { RepairActivities } from '../../src/activities';
+import type { MoveCommand } from '../../src/activities/repairs';
+import { SA, approveSignal, moveUpdates, stateQuery, type MoveActor } from '../../src/workflows/definitions';
+import { eventually } from '../support/eventually';
+import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
+import { startHarness, type Harness } from '../support/harness';
+
+/** Fault injection: the next matching activity call does its real work (commits), then fails. */
+const faults = { failAfterCommit: new Set<string>() };
+
+function withFaults(real: RepairActivities): RepairActivities {
+  return {
+    ...real,
+    async recordMove(cmd: MoveCommand) {
+      const result = await real.recordMove(cmd);
+      if (faults.failAfterCommit.delete(`recordMove:${cmd.move}:${cmd.repairId}`)) {
+        throw ApplicationFailure.retryable('injected: worker lost the reply after the commit');
+      }
+      return result;
+    },
+    async assignTechnician(repairId: number, moveId: string) {
+      const result = await real.assignTechnician(repairId, moveId);
+      if (faults.failAfterCommit.delete(`assignTechnician:${repairId}`)) {
+        throw ApplicationFailure.retryable('injected: worker lost the reply after the commit');
+      }
+      return result;
+    },
+  };
+}
+
+const admin: MoveActor = { userId: null, role: 'admin' };
+
+describe('workflow: repair lifecycle on a real Temporal server', () => {
+  let h: Harness;
+  let customerToken: string;
+  let staffToken: string;
+  let customerId: number;
+  let techs: number[];
+
+  before(async () => {
+    h = await startHarness(
+      { APPROVAL_REMINDER_PERIOD: '1500ms', APPROVAL_ESCALATION_PERIOD: '3s', ASSIGNMENT_RETRY_PERIOD: '500ms' },
+      { activities: withFaults },
+    );
+    customerId = await insertCustomer(h.db, 'Fleet W');
+    await insertUser(h.db, 'fleet-w', 'customer', { customerId });
+    await insertUser(h.db, 'boss', 'admin');
+    techs = [];
+    for (const name of ['tech-x', 'tech-y']) techs.push((await insertUser(h.db, name, 'technician')).technicianId as number);
+    customerToken = await h.login('fleet-w', PASSWORD);
+    staffToken = await h.login('boss', PASSWORD);
+  });
+  after(() => h?.close());
+
+  const create = async (token: string, body: Record<string, unknown>) => {
+    const res = await h.request('POST', '/api/repairs', { token, body });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return { id: res.body.id as number, handle: h.deps.temporal.client.workflow.getHandle(res.body.workflowId) };
+  };
+  const assigned = (handle: WorkflowHandle) =>
+    eventually(async () => ((await handle.query(stateQuery)).technicianId ?? undefined), 'assignment');
+  const historyOf = (repairId: number) => h.db.models.RepairHistory.query().where('repairId', repairId).orderBy('id');
+  const eventsOf = (repairId: number, type?: string) => {
+    const q = h.db.models.NotificationEvent.query().where('repairId', repairId).orderBy('id');
+    return type ? q.where('type', type) : q;
+  };
+
+  it('runs the full happy path: assign, submit, approve, start, complete, and ends COMPLETED', async () => {
+    const { id, handle } = await create(customerToken, { unitNumber: 'HP-1', description: 'chip' });
+    const tech = await assigned(handle);
+    assert.equal(tech, techs[0]);
+
+    const submitted = await handle.executeUpdate(moveUpdates.submit, { args: [{ actor: admin, estimatedCost: 45, notes: 'small chip' }] });
+    assert.equal(submitted.status, 'PENDING');
+    assert.equal(submitted.estimatedCost, 45);
+    assert.equal((await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] })).status, 'APPROVED');
+    assert.equal((await handle.executeUpdate(moveUpdates.start, { args: [{ actor: admin }] })).status, 'IN_PROGRESS');
+    const done = await handle.executeUpdate(moveUpdates.complete, { args: [{ actor: admin }] });
+    assert.equal(done.status, 'COMPLETED');
+    assert.equal(done.cost, 50);
+    assert.equal(done.discountedCost, 50);
+
+    const result = await handle.result();
+    assert.equal(result.status, 'COMPLETED');
+    assert.deepEqual(
+      (await historyOf(id)).map((r) => [r.move, r.fromStatus, r.toStatus]),
+      [
+        ['create', null, 'REQUESTED'],
+        ['assign', 'REQUESTED', 'REQUESTED'],
+        ['submit', 'REQUESTED', 'PENDING'],
+        ['approve', 'PENDING', 'APPROVED'],
+        ['start', 'APPROVED', 'IN_PROGRESS'],
+        ['complete', 'IN_PROGRESS', 'COMPLETED'],
+      ],
+    );
+    assert.deepEqual(
+      (await eventsOf(id)).map((e) => e.type),
+      ['technician_assigned', 'approval_requested', 'repair_approved', 'work_started', 'work_completed'],
+    );
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    assert.equal(attrs.get(SA.RepairStatus), 'COMPLETED');
+    assert.equal(attrs.get(SA.TechnicianId), techs[0]);
+  });
+
+  it('ends DENIED with the reason when the customer denies', async () => {
+    const { id, handle } = await create(staffToken, { unitNumber: 'DN-1', description: 'crack', customerId, technicianId: techs[1] });
+    assert.equal((await handle.query(stateQuery)).status, 'PENDING');
+    const denied = await handle.executeUpdate(moveUpdates.deny, { args: [{ actor: { userId: null, role: 'customer' }, reason: 'Not one of our trucks' }] });
+    assert.equal(denied.status, 'DENIED');
+    assert.equal(denied.denialReason, 'Not one of our trucks');
+    assert.equal((await handle.result()).status, 'DENIED');
+    assert.deepEqual((await eventsOf(id)).map((e) => e.type), ['approval_requested', 'technician_assigned', 'repair_denied']);
+    assert.equal((await eventsOf(id, 'repair_denied'))[0]?.payload.reason, 'Not one of our trucks');
+  });
+
+  it('refuses a move the state does not allow, changing nothing (not even the workflow history)', async () => {
+    const { id, handle } = await create(customerToken, { unitNumber: 'RF-1', description: 'chip' });
+    await assigned(handle);
+    const before = { rows: (await historyOf(id)).length, events: (await eventsOf(id)).length, length: (await handle.describe()).historyLength };
+    for (const move of ['approve', 'deny', 'start', 'complete'] as const) {
+      await assert.rejects(
+        handle.executeUpdate(moveUpdates[move], { args: [{ actor: admin, reason: 'not applicable here' }] }),
+        (err: unknown) => {
+          assert.ok(err instanceof WorkflowUpdateFailedError);
+          assert.ok(err.cause instanceof ApplicationFailure);
+          assert.equal(err.cause.type, 'INVALID_TRANSITION');
+          return true;
+        },
+      );
+    }
+    assert.equal((await handle.query(stateQuery)).status, 'REQUESTED');
+    assert.equal((await h.db.models.Repair.query().findById(id))!.status, 'REQUESTED');
+    assert.equal((await historyOf(id)).length, before.rows);
+    assert.equal((await eventsOf(id)).length, before.events);
+    assert.equal((await handle.describe()).historyLength, before.length, 'validator rejections leave no history');
+  });
+
+  it('moves on an approve signal (admins in the Temporal UI/CLI) and ignores an invalid one', async () => {
+    const { id, handle } = await create(staffToken, { unitNumber: 'SG-1', description: 'chip', customerId, technicianId: techs[0] });
+    await handle.signal(approveSignal, { byUserId: undefined });
+    await eventually(async () => ((await handle.query(stateQuery)).status === 'APPROVED' ? true : undefined), 'approval by signal');
+    await handle.signal(approveSignal, {}); // APPROVED cannot be approved again: logged, nothing changes
+    await handle.executeUpdate(moveUpdates.start, { args: [{ actor: admin }] });
+    const approvals = (await historyOf(id)).filter((r) => r.move === 'approve');
+    assert.equal(approvals.length, 1);
+    assert.equal(approvals[0]?.role, 'admin');
+    assert.equal((await h.db.models.Repair.query().findById(id))!.status, 'IN_PROGRESS');
+  });
+
+  it('reminds the customer, then escalates to admins, while a repair stays PENDING (once each)', async () => {
+    const { id, handle } = await create(staffToken, { unitNumber: 'TM-1', description: 'chip', customerId, technicianId: techs[0] });
+    await eventually(async () => ((await eventsOf(id, 'approval_escalation')).length ? true : undefined), 'escalation', 10_000);
+    assert.equal((await eventsOf(id, 'approval_reminder')).length, 1);
+    assert.equal((await eventsOf(id, 'approval_escalation')).length, 1);
+    const [reminder, escalation] = [(await eventsOf(id, 'approval_reminder'))[0]!, (await eventsOf(id, 'approval_escalation'))[0]!];
+    assert.ok(escalation.createdAt.getTime() - reminder.createdAt.getTime() >= 1000, 'escalation comes after the reminder period');
+    await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+  });
+
+  it('sends no reminder when the decision comes in time', async () => {
+    const { id, handle } = await create(staffToken, { unitNumber: 'TM-2', description: 'chip', customerId, technicianId: techs[0] });
+    await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal((await eventsOf(id, 'approval_reminder')).length, 0);
+  });
+
+  it('waits without failing while no technician is active, and assigns one as soon as one is', async () => {
+    await h.db.models.Technician.query().patch({ isActive: false });
+    try {
+      const { id, handle } = await create(customerToken, { unitNumber: 'WT-1', description: 'chip' });
+      await new Promise((r) => setTimeout(r, 1500)); // three retry periods
+      const waiting = await handle.describe();
+      assert.equal(waiting.status.name, 'RUNNING');
+      assert.equal((await handle.query(stateQuery)).technicianId, null);
+      assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, null);
+
+      await h.db.models.Technician.query().patch({ isActive: true }).where('id', techs[1] as number);
+      assert.equal(await assigned(handle), techs[1]);
+      assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, techs[1]);
+    } finally {
+      await h.db.models.Technician.query().patch({ isActive: true });
+    }
+  });
+
+  it('an admin assignment releases the wait at once', async () => {
+    await h.db.models.Technician.query().patch({ isActive: false }).whereNot('id', techs[0] as number);
+    await h.db.models.Technician.query().patch({ isActive: false }).where('id', techs[0] as number);
+    try {
+      const { handle } = await create(customerToken, { unitNumber: 'WT-2', description: 'chip' });
+      await h.db.models.Technician.query().patch({ isActive: true }).where('id', techs[0] as number);
+      const record = await handle.executeUpdate(moveUpdates.assign, { args: [{ actor: admin, technicianId: techs[0] }] });
+      assert.equal(record.technicianId, techs[0]);
+      assert.equal((await handle.query(stateQuery)).technicianId, techs[0]);
+    } finally {
+      await h.db.models.Technician.query().patch({ isActive: true });
+    }
+  });
+
+  it('writes a move once even when the activity fails after committing and is retried', async () => {
+    const { id, handle } = await create(staffToken, { unitNumber: 'RT-1', description: 'chip', customerId, technicianId: techs[0] });
+    faults.failAfterCommit.add(`recordMove:approve:${id}`);
+    const approved = await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+    assert.equal(approved.status, 'APPROVED');
+    assert.equal(faults.failAfterCommit.size, 0, 'the fault was injected');
+    assert.equal((await historyOf(id)).filter((r) => r.move === 'approve').length, 1);
+    assert.equal((await eventsOf(id, 'repair_approved')).length, 1);
+
+    // Temporal records only the attempt that finished: the approve activity succeeded on attempt 2.
+    const attempts = ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskStartedEventAttributes?.attempt ?? []);
+    assert.ok(attempts.includes(2), `attempts seen: ${JSON.stringify(attempts)}`);
+  });
+
+  it('assigns once even when the assignment activity fails after committing', async () => {
+    const repairId = Number((await h.db.knex.raw("select last_value + 1 as next from repairs_id_seq")).rows[0].next);
+    faults.failAfterCommit.add(`assignTechnician:${repairId}`);
+    const { id, handle } = await create(customerToken, { unitNumber: 'RT-2', description: 'chip' });
+    assert.equal(id, repairId);
+    await assigned(handle);
+    assert.equal(faults.failAfterCommit.size, 0, 'the fault was injected');
+    assert.equal((await historyOf(id)).filter((r) => r.move === 'assign').length, 1);
+    assert.equal((await eventsOf(id, 'technician_assigned')).length, 1);
+  });
+
+  it('prices by the unit: 50, 40, 35, 30, 25, 25 for six completions of the same unit', async () => {
+    const costs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { handle } = await create(staffToken, { unitNumber: 'PRICE-9', description: `job ${i}`, customerId, technicianId: techs[0] });
+      await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+      await handle.executeUpdate(moveUpdates.start, { args: [{ actor: admin }] });
+      costs.push((await handle.executeUpdate(moveUpdates.complete, { args: [{ actor: admin }] })).cost as number);
+    }
+    assert.deepEqual(costs, [50, 40, 35, 30, 25, 25]);
+  });
+
+  it("applies the customer's oldest pending redemption at completion", async () => {
+    const [option] = await h.db.knex('reward_options').insert({ name: '10% off', points_required: 100, discount_type: 'PERCENT', discount_value: 10 }).returning('id');
+    const [fixed] = await h.db.knex('reward_options').insert({ name: '$5 off', points_required: 50, discount_type: 'FIXED', discount_value: 5 }).returning('id');
+    const user = await h.db.models.User.query().findOne({ username: 'fleet-w' });
+    const older = await h.db.models.RewardRedemption.query().insert({ userId: user!.id, customerId, rewardOptionId: option.id });
+    const newer = await h.db.models.RewardRedemption.query().insert({ userId: user!.id, customerId, rewardOptionId: fixed.id });
+
+    const { id, handle } = await create(staffToken, { unitNumber: 'RW-1', description: 'chip', customerId, technicianId: techs[1] });
+    await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+    await handle.executeUpdate(moveUpdates.start, { args: [{ actor: admin }] });
+    const done = await handle.executeUpdate(moveUpdates.complete, { args: [{ actor: admin }] });
+    assert.equal(done.cost, 50);
+    assert.equal(done.discountedCost, 45);
+    const applied = await h.db.models.RewardRedemption.query().findById(older.id);
+    assert.equal(applied!.status, 'APPLIED');
+    assert.equal(applied!.appliedToRepairId, id);
+    assert.equal((await h.db.models.RewardRedemption.query().findById(newer.id))!.status, 'PENDING');
+    const [event] = await eventsOf(id, 'reward_applied');
+    assert.equal(event?.payload.technicianId, techs[1]);
+  });
+});
