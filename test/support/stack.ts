@@ -19,7 +19,7 @@ export interface Stack {
   temporalCli: ReturnType<typeof resolveTemporalCli>;
 }
 
-export const testLogger = createLogger('silent');
+export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
