@@ -62,6 +62,22 @@ const envSchema = z
     ASSIGNMENT_RETRY_PERIOD: duration('30s'),
     APPROVAL_REMINDER_PERIOD: duration('24h'),
     APPROVAL_ESCALATION_PERIOD: duration('72h'),
+
+    NOTIFICATION_TRANSPORT: z.enum(['local', 'aws']).default('local'),
+    NOTIFICATION_EMAIL_TASK_QUEUE: z.string().min(1).default('notifications-email'),
+    SES_RATE_PER_SECOND: z.coerce.number().positive('must be more than 0').max(10_000).default(14),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    DELIVERY_RETRY_INITIAL: duration('2s'),
+    EMAIL_FROM: z.string().trim().min(3).default('RS Systems <no-reply@rs-systems.example>'),
+    EMAIL_REPLY_TO: optionalText,
+    SES_CONFIGURATION_SET: optionalText,
+    SMS_SENDER_ID: optionalText,
+    SMS_MAX_PRICE_USD: z.coerce.number().positive().max(10).default(0.5),
+    SMS_COST_ESTIMATE_USD: z.coerce.number().min(0).max(10).default(0.00645),
+    AWS_REGION: optionalText,
+    AWS_ENDPOINT_URL: optionalText.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional()),
+    METRICS_FLUSH_INTERVAL: duration('10s'),
+    PUBLIC_APP_URL: z.url({ error: 'must be a URL' }).default('http://127.0.0.1:3000'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_TOKEN_SECRET) {
@@ -69,6 +85,9 @@ const envSchema = z
     }
     if (env.APPROVAL_ESCALATION_PERIOD <= env.APPROVAL_REMINDER_PERIOD) {
       ctx.addIssue({ code: 'custom', path: ['APPROVAL_ESCALATION_PERIOD'], message: 'must be longer than APPROVAL_REMINDER_PERIOD' });
+    }
+    if (env.NOTIFICATION_TRANSPORT === 'aws' && !env.AWS_REGION) {
+      ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when NOTIFICATION_TRANSPORT=aws' });
     }
     if (env.NODE_ENV === 'production' && env.SEED_DEMO_ACCOUNTS) {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_ACCOUNTS'], message: 'demo accounts are for development only' });
@@ -105,6 +124,22 @@ export interface Config {
   auth: { tokenSecret?: string; tokenTtlMs: number };
   seedDemoAccounts: boolean;
   repairs: { assignmentRetryMs: number; approvalReminderMs: number; approvalEscalationMs: number };
+  notifications: {
+    transport: 'local' | 'aws';
+    emailTaskQueue: string;
+    sesRatePerSecond: number;
+    maxAttempts: number;
+    retryInitialMs: number;
+    emailFrom: string;
+    emailReplyTo?: string;
+    sesConfigurationSet?: string;
+    smsSenderId?: string;
+    smsMaxPriceUsd: number;
+    smsCostEstimateUsd: number;
+    metricsFlushMs: number;
+    appUrl: string;
+  };
+  aws: { region?: string; endpoint?: string };
 }
 
 /** Builds the config from an environment-shaped record (defaults to `process.env`). */
@@ -141,6 +176,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       approvalReminderMs: e.APPROVAL_REMINDER_PERIOD,
       approvalEscalationMs: e.APPROVAL_ESCALATION_PERIOD,
     },
+    notifications: {
+      transport: e.NOTIFICATION_TRANSPORT,
+      emailTaskQueue: e.NOTIFICATION_EMAIL_TASK_QUEUE,
+      sesRatePerSecond: e.SES_RATE_PER_SECOND,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      retryInitialMs: e.DELIVERY_RETRY_INITIAL,
+      emailFrom: e.EMAIL_FROM,
+      emailReplyTo: e.EMAIL_REPLY_TO,
+      sesConfigurationSet: e.SES_CONFIGURATION_SET,
+      smsSenderId: e.SMS_SENDER_ID,
+      smsMaxPriceUsd: e.SMS_MAX_PRICE_USD,
+      smsCostEstimateUsd: e.SMS_COST_ESTIMATE_USD,
+      metricsFlushMs: e.METRICS_FLUSH_INTERVAL,
+      appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
+    },
+    aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
   });
 }
 

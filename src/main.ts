@@ -7,7 +7,7 @@ import { resolveTemporalCli, startTemporalDevServer } from './embedded/temporal'
 import { openServices, prepare, stopOnSignals } from './runtime';
 import { connectWorkerConnection } from './temporal/client';
 import { installTemporalRuntime } from './temporal/runtime';
-import { createRepairWorker } from './worker/worker';
+import { createWorkers } from './worker/worker';
 
 /**
  * The embedded default (`npm start`): PostgreSQL and a Temporal dev server with its Web UI, both
@@ -57,12 +57,9 @@ async function main(config: Config): Promise<void> {
 
     const connection = await connectWorkerConnection(temporalAddress);
     stopSteps.push(() => connection.close());
-    const worker = await createRepairWorker({ config, connection, db: services.db });
-    const running = worker.run();
-    stopSteps.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const workers = await createWorkers({ config, connection, db: services.db, logger });
+    const running = workers.run();
+    stopSteps.push(() => workers.shutdown());
     running.catch((err: unknown) => {
       logger.fatal({ err }, 'worker stopped unexpectedly');
       process.kill(process.pid, 'SIGTERM');

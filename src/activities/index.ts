@@ -1,14 +1,22 @@
 import type { Db } from '../db';
+import { createNotificationActivities } from './notifications';
 import { createRepairActivities } from './repairs';
+import type { Metrics } from './transports/metrics';
+import type { Transport } from './transports/types';
 
 export interface ActivityDeps {
   db: Db;
+  transport: Transport;
+  metrics: Metrics;
+  /** Base URL of the portals, for links in notifications. */
+  appUrl: string;
 }
 
 /** All I/O the workflows need, built from the clients handed in (real or local). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRepairActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

@@ -3,7 +3,7 @@ import { createLogger } from '../logger';
 import { openServices, prepare, requireAddresses, stopOnSignals } from '../runtime';
 import { connectWorkerConnection } from '../temporal/client';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { createRepairWorker } from '../worker/worker';
+import { createWorkers } from '../worker/worker';
 
 /** The Temporal worker alone (deployments: docker-compose's `worker` service). */
 async function main() {
@@ -14,10 +14,10 @@ async function main() {
   const services = await openServices(config, where, logger);
   await prepare(services);
   const connection = await connectWorkerConnection(where.temporalAddress);
-  const worker = await createRepairWorker({ config, connection, db: services.db });
-  const running = worker.run();
+  const workers = await createWorkers({ config, connection, db: services.db, logger });
+  const running = workers.run();
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
-  stopOnSignals(logger, [() => services.close(), () => connection.close(), async () => { worker.shutdown(); await running; }]);
+  stopOnSignals(logger, [() => services.close(), () => connection.close(), () => workers.shutdown()]);
   await running;
 }
 

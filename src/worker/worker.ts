@@ -3,16 +3,22 @@ import path from 'node:path';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { createActivities, type RepairActivities } from '../activities';
+import type { Logger } from '../logger';
+import { createActivities, type ActivityDeps, type RepairActivities } from '../activities';
+import { createAwsTransport } from '../activities/transports/aws';
+import { createAwsClients } from '../activities/transports/clients';
+import { createLocalTransport } from '../activities/transports/local';
+import { createCloudWatchMetrics, createLoggingMetrics } from '../activities/transports/metrics';
 
 export interface WorkerDeps {
   config: Config;
   connection: NativeConnection;
   db: Db;
+  logger: Logger;
   /** Pre-bundled workflow code (tests share one bundle; `npm run build` writes one for production). */
   workflowBundle?: { code: string };
-  /** Replaces the activities built from `db` (tests wrap the real ones to inject faults). */
-  activities?: RepairActivities;
+  /** Replaces the activities built from config (tests wrap the real ones to inject faults). */
+  activities?: (real: RepairActivities) => RepairActivities;
 }
 
 const PREBUILT_BUNDLE = path.join(__dirname, '..', '..', 'workflow-bundle.js');
@@ -23,12 +29,70 @@ export function workflowSource(bundle?: { code: string }): Pick<WorkerOptions, '
   return { workflowsPath: require.resolve('../workflows') };
 }
 
-export function createRepairWorker({ config, connection, db, workflowBundle, activities }: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+/** The transport and metrics the configuration asks for: real AWS clients, or the local outbox. */
+export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDeps & { close(): Promise<void> } {
+  const n = config.notifications;
+  if (n.transport === 'aws') {
+    const clients = createAwsClients({ region: config.aws.region as string, endpoint: config.aws.endpoint });
+    const metrics = createCloudWatchMetrics({
+      cloudwatch: clients.cloudwatch,
+      flushIntervalMs: n.metricsFlushMs,
+      onError: (err) => logger.warn({ err }, 'CloudWatch metrics dropped'),
+    });
+    const transport = createAwsTransport({
+      ses: clients.ses,
+      sns: clients.sns,
+      fromAddress: n.emailFrom,
+      replyTo: n.emailReplyTo,
+      configurationSet: n.sesConfigurationSet,
+      smsSenderId: n.smsSenderId,
+      smsMaxPriceUsd: n.smsMaxPriceUsd,
+      smsCostEstimateUsd: n.smsCostEstimateUsd,
+    });
+    return { db, transport, metrics, appUrl: n.appUrl, close: () => metrics.close() };
+  }
+  const metrics = createLoggingMetrics((d) => logger.debug({ metric: d }, 'metric'));
+  return { db, transport: createLocalTransport(db), metrics, appUrl: n.appUrl, close: () => metrics.close() };
+}
+
+export interface Workers {
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Two workers in one process: the repairs task queue (workflows and most activities), and the
+ * email queue, whose task-queue-wide rate limit holds the SES sending rate across all workers.
+ */
+export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
+  const { config, connection } = deps;
+  const built = activityDeps(config, deps.db, deps.logger);
+  const real = createActivities(built);
+  const activities = deps.activities ? deps.activities(real) : real;
+  const repairs = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowSource(workflowBundle),
-    activities: activities ?? createActivities({ db }),
+    ...workflowSource(deps.workflowBundle),
+    activities,
   });
+  const email = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.notifications.emailTaskQueue,
+    activities: { sendEmail: activities.sendEmail },
+    maxTaskQueueActivitiesPerSecond: config.notifications.sesRatePerSecond,
+  });
+  let running: Promise<void> | undefined;
+  return {
+    run() {
+      running ??= Promise.all([repairs.run(), email.run()]).then(() => undefined);
+      return running;
+    },
+    async shutdown() {
+      for (const w of [repairs, email]) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+      await built.close();
+    },
+  };
 }

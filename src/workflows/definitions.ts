@@ -34,6 +34,8 @@ export interface RepairWorkflowInput {
   /** While PENDING: remind the customer after this long, escalate to admins after that. */
   approvalReminderMs: number;
   approvalEscalationMs: number;
+  /** How notifications caused by this repair are delivered. */
+  delivery: { emailTaskQueue: string; maxAttempts: number; retryInitialMs: number };
 }
 
 export interface RepairWorkflowState {
@@ -41,6 +43,8 @@ export interface RepairWorkflowState {
   status: RepairStatus;
   technicianId: number | null;
   moves: number;
+  /** Events up to this id have been turned into notifications. */
+  eventWatermark: number;
 }
 
 /** Who made a move, as the API (or an admin's signal) states it. */

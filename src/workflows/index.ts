@@ -1,1 +1,2 @@
+export { deliverNotificationWorkflow } from './notification';
 export { repairWorkflow } from './repair';

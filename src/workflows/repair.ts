@@ -1,16 +1,21 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
   log,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord } from '../domain/repair';
+import { deliverNotificationWorkflow } from './notification';
 import {
   approveSignal,
   denySignal,
@@ -24,7 +29,7 @@ import {
   type SignalMoveArgs,
 } from './definitions';
 
-const { assignTechnician, recordMove, recordRepairEvent } = proxyActivities<RepairActivities>({
+const { assignTechnician, recordMove, recordRepairEvent, dispatchRepairEvents } = proxyActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -40,8 +45,37 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     status: input.status,
     technicianId: input.technicianId,
     moves: 0,
+    eventWatermark: 0,
   };
   setHandler(stateQuery, () => state);
+
+  // Every activity that can record events raises this flag; the dispatcher below turns the new
+  // events into notifications and starts their deliveries, off the path of the caller's answer.
+  let undispatched = true; // events recorded when the repair was created
+  let finished = false;
+  const dispatcher = (async () => {
+    for (;;) {
+      await condition(() => undispatched || finished);
+      if (!undispatched) return;
+      undispatched = false;
+      const { plans, watermark } = await dispatchRepairEvents(input.repairId, state.eventWatermark);
+      state.eventWatermark = watermark;
+      for (const plan of plans) {
+        try {
+          // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
+          await startChild(deliverNotificationWorkflow, {
+            workflowId: `${workflowId}/notification-${plan.notificationId}`,
+            args: [{ notificationId: plan.notificationId, channels: plan.channels, ...input.delivery }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          });
+        } catch (err) {
+          // Already delivering (started before a reset of this history): nothing to do.
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+      }
+    }
+  })();
 
   // Moves run one at a time; the state is re-checked once a move holds the lock.
   let busy = false;
@@ -61,6 +95,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       if (to === null) throw invalid(move, state.status);
       const moveId = `${workflowId}/${++state.moves}-${move}`;
       const record = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args });
+      undispatched = true;
       const technicianChanged = record.technicianId !== state.technicianId;
       state.status = record.status;
       state.technicianId = record.technicianId;
@@ -108,6 +143,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       );
       if (chosen !== null && state.technicianId === null) {
         state.technicianId = chosen;
+        undispatched = true;
         upsertSearchAttributes([{ key: SA.TechnicianId, value: chosen }]);
       }
       if (state.technicianId === null) {
@@ -118,6 +154,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       const decided = () => state.status !== 'PENDING';
       if (!(await condition(decided, input.approvalReminderMs))) {
         await recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: `${workflowId}/pending-${round}/reminder` });
+        undispatched = true;
         const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
         if (!(await condition(decided, rest))) {
           await recordRepairEvent({
@@ -125,6 +162,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
             type: 'approval_escalation',
             dedupeKey: `${workflowId}/pending-${round}/escalation`,
           });
+          undispatched = true;
           await condition(decided);
         }
       }
@@ -133,7 +171,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       await condition(() => state.status !== status);
     }
   }
-  // Let an update that just finished deliver its answer before the workflow closes.
+  // Let an update that just finished deliver its answer, and the last events their deliveries.
   await condition(allHandlersFinished);
+  finished = true;
+  await dispatcher;
   return state;
 }

@@ -4,9 +4,15 @@ import path from 'node:path';
 import { migrationConfig } from '../../src/db';
 
 const TABLES = [
+  'brand_settings',
   'customer_users',
   'customers',
+  'delivery_logs',
   'notification_events',
+  'notification_preferences',
+  'notification_templates',
+  'notifications',
+  'outbox_messages',
   'repair_history',
   'repairs',
   'reward_options',

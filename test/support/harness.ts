@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateLatest, type Db } from '../../src/db';
 import { startApi, type RunningApi } from '../../src/api/server';
 import type { AppDeps } from '../../src/api/context';
 import { createTokenService } from '../../src/security/tokens';
 import { createTemporalClient } from '../../src/temporal/client';
-import { createRepairWorker } from '../../src/worker/worker';
-import { createActivities, type RepairActivities } from '../../src/activities';
+import { createWorkers, type Workers } from '../../src/worker/worker';
+import type { RepairActivities } from '../../src/activities';
 import { stack, testLogger } from './stack';
 
 let dbCounter = 0;
@@ -31,7 +31,7 @@ export interface Harness {
   deps: AppDeps;
   db: Db;
   api: RunningApi;
-  worker: Worker;
+  workers: Workers;
   /** JSON request against the running API; returns status, parsed body and headers. */
   request(
     method: string,
@@ -58,6 +58,8 @@ export async function startHarness(
     DATABASE_URL: url,
     TEMPORAL_ADDRESS: s.temporal.address,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    NOTIFICATION_EMAIL_TASK_QUEUE: `test-email-${randomUUID()}`,
+    DELIVERY_RETRY_INITIAL: '100ms',
     AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
     ASSIGNMENT_RETRY_PERIOD: '1s',
     ...env,
@@ -71,15 +73,15 @@ export async function startHarness(
     logger: testLogger,
   };
   const connection = await NativeConnection.connect({ address: s.temporal.address });
-  const real = createActivities({ db });
-  const worker = await createRepairWorker({
+  const workers = await createWorkers({
     config,
     connection,
     db,
+    logger: testLogger,
     workflowBundle: s.workflowBundle,
-    activities: opts.activities ? opts.activities(real) : real,
+    activities: opts.activities,
   });
-  const running = worker.run();
+  const running = workers.run();
   const api = await startApi(deps, 0, '127.0.0.1');
 
   const request: Harness['request'] = async (method, path, opts = {}) => {
@@ -102,7 +104,7 @@ export async function startHarness(
     deps,
     db,
     api,
-    worker,
+    workers,
     request,
     async login(username, password) {
       const res = await request('POST', '/api/auth/login', { body: { username, password } });
@@ -111,7 +113,7 @@ export async function startHarness(
     },
     async close() {
       await api.close();
-      worker.shutdown();
+      await workers.shutdown();
       await running;
       await connection.close();
       await temporal.close();

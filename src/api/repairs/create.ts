@@ -109,6 +109,11 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
     assignmentRetryMs: deps.config.repairs.assignmentRetryMs,
     approvalReminderMs: deps.config.repairs.approvalReminderMs,
     approvalEscalationMs: deps.config.repairs.approvalEscalationMs,
+    delivery: {
+      emailTaskQueue: deps.config.notifications.emailTaskQueue,
+      maxAttempts: deps.config.notifications.maxAttempts,
+      retryInitialMs: deps.config.notifications.retryInitialMs,
+    },
   };
   try {
     // Bounded: while Temporal is down the client would retry for a long time; the caller gets 503 sooner.

@@ -13,6 +13,8 @@ export class User extends BaseModel {
   phone!: string | null;
   role!: Role;
   isActive!: boolean;
+  emailVerified!: boolean;
+  phoneVerified!: boolean;
 
   customerUser?: CustomerUser | null;
   technician?: Technician | null;

@@ -1,6 +1,10 @@
 export { Customer } from './Customer';
 export { CustomerUser } from './CustomerUser';
+export { DeliveryLog } from './DeliveryLog';
+export { Notification } from './Notification';
 export { NotificationEvent } from './NotificationEvent';
+export { NotificationTemplate } from './NotificationTemplate';
+export { OutboxMessage } from './OutboxMessage';
 export { Repair } from './Repair';
 export { RepairHistory } from './RepairHistory';
 export { RewardOption } from './RewardOption';

@@ -1,0 +1,224 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { EVENT_RULES, type EventType } from '../domain/events';
+import { channelsFor } from '../domain/notifications/channels';
+import type { RecipientAddress } from '../domain/notifications/decide';
+import { renderTemplate, type BrandSettings, type NotificationTemplate } from '../domain/notifications/templates';
+import type { Category, DeliveryChannel, NotificationPreferences, Priority } from '../domain/notifications/types';
+import type { Notification, NotificationEvent } from '../db/models';
+import { loadPreferences } from '../db/queries/preferences';
+import type { ActivityDeps } from './index';
+import { metric } from './transports/metrics';
+import { DeliveryError } from './transports/types';
+
+export interface DeliveryPlan {
+  notificationId: number;
+  channels: DeliveryChannel[];
+}
+
+export interface DeliveryContext {
+  priority: Priority;
+  category: Category;
+  preferences: NotificationPreferences;
+  address: RecipientAddress;
+}
+
+export interface DeliveryOutcome {
+  status: 'sent' | 'failed' | 'suppressed';
+  attempt: number;
+  code?: string;
+}
+
+interface Recipient {
+  id: number;
+  username: string;
+}
+
+const money = (v: unknown) => (typeof v === 'number' ? `$${v.toFixed(2)}` : 'to be confirmed');
+
+export function createNotificationActivities({ db, transport, metrics, appUrl }: ActivityDeps) {
+  const { Notification, NotificationEvent, NotificationTemplate, DeliveryLog, User } = db.models;
+
+  async function recipientsOf(trx: Knex.Transaction, event: NotificationEvent): Promise<Recipient[]> {
+    const p = event.payload;
+    const users = trx('users as u').where('u.is_active', true).select('u.id', 'u.username').orderBy('u.id');
+    switch (EVENT_RULES[event.type as EventType].recipients) {
+      case 'customer_users':
+        return users.join('customer_users as cu', 'cu.user_id', 'u.id').where('cu.customer_id', Number(p.customerId));
+      case 'technician':
+      case 'previous_technician':
+        if (p.technicianId === null || p.technicianId === undefined) return [];
+        return users.join('technicians as t', 't.user_id', 'u.id').where('t.id', Number(p.technicianId));
+      case 'admins':
+        return users.where('u.role', 'admin');
+    }
+  }
+
+  async function activeTemplate(trx: Knex.Transaction, name: string): Promise<NotificationTemplate> {
+    const t = await NotificationTemplate.query(trx).findOne({ name, isActive: true });
+    if (!t) throw ApplicationFailure.nonRetryable(`no active template "${name}"`, 'TemplateMissing');
+    return t;
+  }
+
+  async function brand(trx: Knex.Transaction): Promise<BrandSettings> {
+    const b = await trx('brand_settings').where('id', 1).first<BrandSettings | undefined>();
+    return b ?? { companyName: 'RS Systems', logoUrl: null, primaryColor: '#0b5394', accentColor: '#f1c232', footerText: '' };
+  }
+
+  /** Creates the in-app notifications of one event (one per recipient), idempotently. */
+  async function materialize(event: NotificationEvent): Promise<Notification[]> {
+    const rules = EVENT_RULES[event.type as EventType];
+    const channels = channelsFor(rules.priority);
+    return db.knex.transaction(async (trx) => {
+      const existing = await Notification.query(trx).where('eventId', event.id);
+      const recipients = await recipientsOf(trx, event);
+      const missing = recipients.filter((r) => !existing.some((n) => n.userId === r.id));
+      if (missing.length === 0) return existing;
+      const [template, brandSettings] = await Promise.all([activeTemplate(trx, event.type), brand(trx)]);
+      const p = event.payload;
+      const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
+      const rows = missing.map((r) => {
+        const rendered = renderTemplate(
+          template,
+          {
+            ...p,
+            repair: { id: event.repairId, unitNumber: p.unitNumber, status: p.status },
+            recipient: { username: r.username },
+            actionUrl,
+            estimatedCost: money(p.estimatedCost),
+            cost: money(p.cost),
+            discountedCost: money(p.discountedCost),
+          },
+          brandSettings,
+        );
+        return {
+          userId: r.id,
+          eventId: event.id,
+          repairId: event.repairId,
+          title: rendered.title,
+          message: rendered.message,
+          category: rules.category,
+          priority: rules.priority,
+          actionUrl,
+          channels,
+          content: { emailSubject: rendered.emailSubject, emailHtml: rendered.emailHtml, emailText: rendered.emailText, sms: rendered.sms },
+        };
+      });
+      const inserted = await trx('notifications')
+        .insert(rows.map((r) => ({ ...r, channels: JSON.stringify(r.channels), content: JSON.stringify(r.content) })))
+        .onConflict(['event_id', 'user_id'])
+        .ignore()
+        .returning('id');
+      for (let i = 0; i < inserted.length; i++) metrics.record(metric.created(rules.priority, rules.category));
+      await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
+      return Notification.query(trx).where('eventId', event.id);
+    });
+  }
+
+  /** Outcome of one attempt, recorded on the attempt's log row and the notification. */
+  async function finish(logId: number, n: Notification, channel: DeliveryChannel, patch: Record<string, unknown>): Promise<void> {
+    await db.knex.transaction(async (trx) => {
+      await DeliveryLog.query(trx).patch(patch).where('id', logId);
+      if (patch.status === 'sent') {
+        await Notification.query(trx).patch(channel === 'email' ? { emailSent: true } : { smsSent: true }).where('id', n.id);
+      }
+    });
+  }
+
+  /**
+   * One attempt to send a notification on a channel: at most one message ever goes out per
+   * notification and channel. The attempt is claimed (a `pending` log row) before the provider
+   * is called; a claim left behind by a worker that died mid-send means the outcome is unknown,
+   * and with a provider that cannot deduplicate (SES, SNS) we then refuse to risk a second copy.
+   */
+  async function deliver(notificationId: number, channel: DeliveryChannel): Promise<DeliveryOutcome> {
+    const attempt = Context.current().info.attempt;
+    const n = await Notification.query().findById(notificationId).withGraphFetched('user');
+    if (!n || !n.user) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
+    const logs = await DeliveryLog.query().where({ notificationId, channel });
+    if (logs.some((l) => l.status === 'sent')) return { status: 'sent', attempt };
+    const orphan = logs.find((l) => l.status === 'pending');
+    if (orphan) {
+      const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
+      await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' }).where('id', orphan.id);
+      // The local outbox deduplicates by notification and channel, so sending again is safe there.
+      if (transport.name !== 'local') {
+        metrics.record(metric.failure(channel, code));
+        return { status: 'failed', attempt, code };
+      }
+    }
+    const to = channel === 'email' ? n.user.email : n.user.phone;
+    if (!to) {
+      await DeliveryLog.query().insert({ notificationId, channel, status: 'suppressed', attempt, errorCode: 'no_address' });
+      return { status: 'suppressed', attempt, code: 'no_address' };
+    }
+    const claim = await DeliveryLog.query().insert({ notificationId, channel, status: 'pending', attempt, recipient: to });
+
+    const started = performance.now();
+    try {
+      const result =
+        channel === 'email'
+          ? await transport.sendEmail({ notificationId, to, subject: n.content.emailSubject, html: n.content.emailHtml, text: n.content.emailText })
+          : await transport.sendSms({ notificationId, to, body: n.content.sms });
+      await finish(claim.id, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd });
+      metrics.record(metric.success(channel));
+      metrics.record(metric.duration(channel, performance.now() - started));
+      return { status: 'sent', attempt };
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
+      await finish(claim.id, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) });
+      metrics.record(metric.failure(channel, e.code));
+      // The scrubbed message and code go to the workflow history; the provider's raw error (which
+      // can echo request details) stays in the delivery log's process, not in Temporal.
+      const failure = { message: e.message, type: e.code };
+      throw e.permanent ? ApplicationFailure.create({ ...failure, nonRetryable: true }) : ApplicationFailure.create(failure);
+    }
+  }
+
+  return {
+    /**
+     * Turns a repair's events after `afterEventId` into notifications and returns what to deliver.
+     * Idempotent: a retry returns the same plans, and the watermark lives in the workflow.
+     */
+    async dispatchRepairEvents(repairId: number, afterEventId: number): Promise<{ plans: DeliveryPlan[]; watermark: number }> {
+      const events = await NotificationEvent.query().where('repairId', repairId).where('id', '>', afterEventId).orderBy('id');
+      const plans: DeliveryPlan[] = [];
+      for (const event of events) {
+        for (const n of await materialize(event)) {
+          const channels = n.channels.filter((c): c is DeliveryChannel => c !== 'in_app');
+          if (channels.length) plans.push({ notificationId: n.id, channels });
+        }
+      }
+      return { plans, watermark: events.at(-1)?.id ?? afterEventId };
+    },
+
+    async loadDeliveryContext(notificationId: number): Promise<DeliveryContext> {
+      const n = await Notification.query().findById(notificationId);
+      if (!n) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
+      const user = await User.query().findById(n.userId);
+      return {
+        priority: n.priority,
+        category: n.category,
+        preferences: await loadPreferences(db.knex, n.userId),
+        address: {
+          email: user?.email ?? null,
+          emailVerified: Boolean(user?.emailVerified),
+          phone: user?.phone ?? null,
+          phoneVerified: Boolean(user?.phoneVerified),
+        },
+      };
+    },
+
+    /** A delivery the rules skipped (disabled channel, category off, no address): logged as suppressed. */
+    async recordSuppressed(notificationId: number, channel: DeliveryChannel, reason: string): Promise<void> {
+      await db
+        .knex('delivery_logs')
+        .insert({ notification_id: notificationId, channel, status: 'suppressed', attempt: 0, error_code: reason })
+        .onConflict(['notification_id', 'channel', 'attempt'])
+        .ignore();
+    },
+
+    sendEmail: (notificationId: number) => deliver(notificationId, 'email'),
+    sendSms: (notificationId: number) => deliver(notificationId, 'sms'),
+  };
+}

@@ -1,0 +1,30 @@
+import { BaseModel } from './BaseModel';
+
+/** A message the local transport "sent" (development default). */
+export class OutboxMessage extends BaseModel {
+  static override tableName = 'outbox_messages';
+
+  notificationId!: number;
+  channel!: 'email' | 'sms';
+  to!: string;
+  subject!: string | null;
+  body!: string;
+  html!: string | null;
+  sentAt!: Date;
+
+  override $beforeUpdate(): void {}
+
+  static override jsonSchema = {
+    type: 'object',
+    required: ['notificationId', 'channel', 'to', 'body'],
+    properties: {
+      id: { type: 'integer' },
+      notificationId: { type: 'integer' },
+      channel: { type: 'string', enum: ['email', 'sms'] },
+      to: { type: 'string', maxLength: 254 },
+      subject: { type: ['string', 'null'], maxLength: 200 },
+      body: { type: 'string' },
+      html: { type: ['string', 'null'] },
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { Knex } from 'knex';
+import { CATEGORIES, DEFAULT_PREFERENCES, type Category, type NotificationPreferences } from '../../domain/notifications/types';
+
+interface Row {
+  emailEnabled: boolean;
+  smsEnabled: boolean;
+  categories: Partial<Record<Category, boolean>>;
+  quietHoursEnabled: boolean;
+  quietHoursStart: string;
+  quietHoursEnd: string;
+  quietHoursTimezone: string;
+  digestEnabled: boolean;
+}
+
+/** A user's preferences; users who never saved any have the defaults. */
+export async function loadPreferences(knex: Knex | Knex.Transaction, userId: number): Promise<NotificationPreferences> {
+  const row = await knex<Row>('notification_preferences').where('user_id', userId).first();
+  if (!row) return structuredClone(DEFAULT_PREFERENCES);
+  return {
+    emailEnabled: row.emailEnabled,
+    smsEnabled: row.smsEnabled,
+    categories: Object.fromEntries(CATEGORIES.map((c) => [c, row.categories[c] ?? true])) as Record<Category, boolean>,
+    quietHours: {
+      enabled: row.quietHoursEnabled,
+      start: row.quietHoursStart,
+      end: row.quietHoursEnd,
+      timezone: row.quietHoursTimezone,
+    },
+    digestEnabled: row.digestEnabled,
+  };
+}
+
+export async function savePreferences(knex: Knex | Knex.Transaction, userId: number, p: NotificationPreferences): Promise<void> {
+  const row = {
+    user_id: userId,
+    email_enabled: p.emailEnabled,
+    sms_enabled: p.smsEnabled,
+    categories: JSON.stringify(p.categories),
+    quiet_hours_enabled: p.quietHours.enabled,
+    quiet_hours_start: p.quietHours.start,
+    quiet_hours_end: p.quietHours.end,
+    quiet_hours_timezone: p.quietHours.timezone,
+    digest_enabled: p.digestEnabled,
+    updated_at: new Date(),
+  };
+  await knex('notification_preferences').insert(row).onConflict('user_id').merge();
+}
