@@ -68,6 +68,7 @@ const envSchema = z
     SES_RATE_PER_SECOND: z.coerce.number().positive('must be more than 0').max(10_000).default(14),
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     DELIVERY_RETRY_INITIAL: duration('2s'),
+    DELIVERY_ATTEMPT_TIMEOUT: duration('30s'),
     EMAIL_FROM: z.string().trim().min(3).default('RS Systems <no-reply@rs-systems.example>'),
     EMAIL_REPLY_TO: optionalText,
     SES_CONFIGURATION_SET: optionalText,
@@ -130,6 +131,7 @@ export interface Config {
     sesRatePerSecond: number;
     maxAttempts: number;
     retryInitialMs: number;
+    attemptTimeoutMs: number;
     emailFrom: string;
     emailReplyTo?: string;
     sesConfigurationSet?: string;
@@ -182,6 +184,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sesRatePerSecond: e.SES_RATE_PER_SECOND,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       retryInitialMs: e.DELIVERY_RETRY_INITIAL,
+      attemptTimeoutMs: e.DELIVERY_ATTEMPT_TIMEOUT,
       emailFrom: e.EMAIL_FROM,
       emailReplyTo: e.EMAIL_REPLY_TO,
       sesConfigurationSet: e.SES_CONFIGURATION_SET,

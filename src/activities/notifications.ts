@@ -5,7 +5,7 @@ import { channelsFor } from '../domain/notifications/channels';
 import type { RecipientAddress } from '../domain/notifications/decide';
 import { renderTemplate, type BrandSettings, type NotificationTemplate } from '../domain/notifications/templates';
 import type { Category, DeliveryChannel, NotificationPreferences, Priority } from '../domain/notifications/types';
-import type { Notification, NotificationEvent } from '../db/models';
+import type { DeliveryLog, Notification, NotificationEvent } from '../db/models';
 import { loadPreferences } from '../db/queries/preferences';
 import type { ActivityDeps } from './index';
 import { metric } from './transports/metrics';
@@ -73,7 +73,10 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
       const existing = await Notification.query(trx).where('eventId', event.id);
       const recipients = await recipientsOf(trx, event);
       const missing = recipients.filter((r) => !existing.some((n) => n.userId === r.id));
-      if (missing.length === 0) return existing;
+      if (missing.length === 0) {
+        await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
+        return existing;
+      }
       const [template, brandSettings] = await Promise.all([activeTemplate(trx, event.type), brand(trx)]);
       const p = event.payload;
       const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
@@ -115,6 +118,17 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
     });
   }
 
+  /**
+   * Writes the next log row for a notification and channel. Attempts are numbered from the log
+   * itself, not from Temporal's counter, so an admin's retry (a new workflow) continues the count;
+   * two writers racing for the same number collide on the unique key and one retries.
+   */
+  async function appendLog(row: { notificationId: number; channel: DeliveryChannel; status: DeliveryLog['status']; recipient?: string | null; errorCode?: string }) {
+    const last = await DeliveryLog.query().where({ notificationId: row.notificationId, channel: row.channel }).max('attempt as max').first();
+    const attempt = Number((last as unknown as { max: number | null } | undefined)?.max ?? 0) + 1;
+    return DeliveryLog.query().insert({ ...row, attempt });
+  }
+
   /** Outcome of one attempt, recorded on the attempt's log row and the notification. */
   async function finish(logId: number, n: Notification, channel: DeliveryChannel, patch: Record<string, unknown>): Promise<void> {
     await db.knex.transaction(async (trx) => {
@@ -132,7 +146,7 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
    * and with a provider that cannot deduplicate (SES, SNS) we then refuse to risk a second copy.
    */
   async function deliver(notificationId: number, channel: DeliveryChannel): Promise<DeliveryOutcome> {
-    const attempt = Context.current().info.attempt;
+    const attempt = Context.current().info.attempt; // Temporal's count, reported back to the workflow
     const n = await Notification.query().findById(notificationId).withGraphFetched('user');
     if (!n || !n.user) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
     const logs = await DeliveryLog.query().where({ notificationId, channel });
@@ -149,10 +163,10 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
     }
     const to = channel === 'email' ? n.user.email : n.user.phone;
     if (!to) {
-      await DeliveryLog.query().insert({ notificationId, channel, status: 'suppressed', attempt, errorCode: 'no_address' });
+      await appendLog({ notificationId, channel, status: 'suppressed', errorCode: 'no_address' });
       return { status: 'suppressed', attempt, code: 'no_address' };
     }
-    const claim = await DeliveryLog.query().insert({ notificationId, channel, status: 'pending', attempt, recipient: to });
+    const claim = await appendLog({ notificationId, channel, status: 'pending', recipient: to });
 
     const started = performance.now();
     try {
@@ -211,11 +225,10 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
 
     /** A delivery the rules skipped (disabled channel, category off, no address): logged as suppressed. */
     async recordSuppressed(notificationId: number, channel: DeliveryChannel, reason: string): Promise<void> {
-      await db
-        .knex('delivery_logs')
-        .insert({ notification_id: notificationId, channel, status: 'suppressed', attempt: 0, error_code: reason })
-        .onConflict(['notification_id', 'channel', 'attempt'])
-        .ignore();
+      // Idempotent: a retried activity finds its own row (the newest) and writes nothing.
+      const newest = await DeliveryLog.query().where({ notificationId, channel }).orderBy('attempt', 'desc').first();
+      if (newest?.status === 'suppressed' && newest.errorCode === reason) return;
+      await appendLog({ notificationId, channel, status: 'suppressed', errorCode: reason });
     },
 
     sendEmail: (notificationId: number) => deliver(notificationId, 'email'),

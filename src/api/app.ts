@@ -2,13 +2,16 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './context';
 import { mountDocs } from './docs/routes';
+import { adminNotificationRoutes } from './admin/routes';
 import { authRoutes } from './auth/routes';
 import { customerRoutes } from './customers/routes';
 import { healthRoutes } from './health/routes';
 import { jsonBody } from './middleware/body';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
+import { notificationRoutes } from './notifications/routes';
 import { buildOpenApi } from './openapi';
+import { preferenceRoutes } from './preferences/routes';
 import { batchRoutes } from './repairs/batches';
 import { repairRoutes } from './repairs/routes';
 import { mountRoutes, type AnyRoute } from './route';
@@ -23,6 +26,9 @@ export const ROUTES: readonly AnyRoute[] = [
   ...technicianRoutes,
   ...repairRoutes,
   ...batchRoutes,
+  ...notificationRoutes,
+  ...preferenceRoutes,
+  ...adminNotificationRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

@@ -15,6 +15,10 @@ const USER = 'rsystems';
 // Local-only credentials for a server bound to loopback; real deployments set DATABASE_URL.
 const PASSWORD = 'rsystems-local';
 
+/** The URL of a database on an embedded server started by this module (benchmarks read it directly). */
+export const embeddedDatabaseUrl = (port: number, database: string): string =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
 /**
  * A real PostgreSQL from npm-shipped binaries. As root it runs as a `postgres` system user,
  * so the data folder's parent must be writable by that user.
@@ -58,7 +62,7 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
 
-  const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const url = (database: string) => embeddedDatabaseUrl(port, database);
   return {
     url,
     async createDatabase(name) {

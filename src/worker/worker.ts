@@ -9,6 +9,7 @@ import { createAwsTransport } from '../activities/transports/aws';
 import { createAwsClients } from '../activities/transports/clients';
 import { createLocalTransport } from '../activities/transports/local';
 import { createCloudWatchMetrics, createLoggingMetrics } from '../activities/transports/metrics';
+import type { Transport } from '../activities/transports/types';
 
 export interface WorkerDeps {
   config: Config;
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   workflowBundle?: { code: string };
   /** Replaces the activities built from config (tests wrap the real ones to inject faults). */
   activities?: (real: RepairActivities) => RepairActivities;
+  /** Wraps the configured transport (tests inject provider failures). */
+  wrapTransport?: (real: Transport) => Transport;
 }
 
 const PREBUILT_BUNDLE = path.join(__dirname, '..', '..', 'workflow-bundle.js');
@@ -67,6 +70,7 @@ export interface Workers {
 export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
   const { config, connection } = deps;
   const built = activityDeps(config, deps.db, deps.logger);
+  if (deps.wrapTransport) built.transport = deps.wrapTransport(built.transport);
   const real = createActivities(built);
   const activities = deps.activities ? deps.activities(real) : real;
   const repairs = await Worker.create({

@@ -35,7 +35,7 @@ export interface RepairWorkflowInput {
   approvalReminderMs: number;
   approvalEscalationMs: number;
   /** How notifications caused by this repair are delivered. */
-  delivery: { emailTaskQueue: string; maxAttempts: number; retryInitialMs: number };
+  delivery: { emailTaskQueue: string; maxAttempts: number; retryInitialMs: number; attemptTimeoutMs: number };
 }
 
 export interface RepairWorkflowState {

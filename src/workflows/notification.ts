@@ -9,6 +9,7 @@ export interface DeliverNotificationInput {
   emailTaskQueue: string;
   maxAttempts: number;
   retryInitialMs: number;
+  attemptTimeoutMs: number;
 }
 
 const { loadDeliveryContext, recordSuppressed } = proxyActivities<RepairActivities>({
@@ -23,8 +24,9 @@ const { loadDeliveryContext, recordSuppressed } = proxyActivities<RepairActiviti
  */
 export async function deliverNotificationWorkflow(input: DeliverNotificationInput): Promise<Record<string, string>> {
   const retry = { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 };
-  const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: input.emailTaskQueue, startToCloseTimeout: '30 seconds', retry });
-  const { sendSms } = proxyActivities<RepairActivities>({ startToCloseTimeout: '30 seconds', retry });
+  const timeouts = { startToCloseTimeout: input.attemptTimeoutMs, retry };
+  const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: input.emailTaskQueue, ...timeouts });
+  const { sendSms } = proxyActivities<RepairActivities>(timeouts);
 
   const outcome: Record<string, string> = {};
   await Promise.all(

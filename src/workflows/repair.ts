@@ -60,20 +60,23 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       undispatched = false;
       const { plans, watermark } = await dispatchRepairEvents(input.repairId, state.eventWatermark);
       state.eventWatermark = watermark;
-      for (const plan of plans) {
-        try {
-          // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
-          await startChild(deliverNotificationWorkflow, {
-            workflowId: `${workflowId}/notification-${plan.notificationId}`,
-            args: [{ notificationId: plan.notificationId, channels: plan.channels, ...input.delivery }],
-            parentClosePolicy: ParentClosePolicy.ABANDON,
-            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          });
-        } catch (err) {
-          // Already delivering (started before a reset of this history): nothing to do.
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        }
-      }
+      // All starts in one workflow task: awaiting them one by one costs a round trip each.
+      await Promise.all(
+        plans.map(async (plan) => {
+          try {
+            // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
+            await startChild(deliverNotificationWorkflow, {
+              workflowId: `${workflowId}/notification-${plan.notificationId}`,
+              args: [{ notificationId: plan.notificationId, channels: plan.channels, ...input.delivery }],
+              parentClosePolicy: ParentClosePolicy.ABANDON,
+              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            });
+          } catch (err) {
+            // Already delivering (started before a reset of this history): nothing to do.
+            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          }
+        }),
+      );
     }
   })();
 

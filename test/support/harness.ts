@@ -8,6 +8,7 @@ import { createTokenService } from '../../src/security/tokens';
 import { createTemporalClient } from '../../src/temporal/client';
 import { createWorkers, type Workers } from '../../src/worker/worker';
 import type { RepairActivities } from '../../src/activities';
+import type { Transport } from '../../src/activities/transports/types';
 import { stack, testLogger } from './stack';
 
 let dbCounter = 0;
@@ -48,7 +49,7 @@ export interface Harness {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { activities?: (real: RepairActivities) => RepairActivities } = {},
+  opts: { activities?: (real: RepairActivities) => RepairActivities; wrapTransport?: (real: Transport) => Transport } = {},
 ): Promise<Harness> {
   const s = await stack();
   const { db, url } = await freshDatabase();
@@ -80,6 +81,7 @@ export async function startHarness(
     logger: testLogger,
     workflowBundle: s.workflowBundle,
     activities: opts.activities,
+    wrapTransport: opts.wrapTransport,
   });
   const running = workers.run();
   const api = await startApi(deps, 0, '127.0.0.1');

@@ -113,6 +113,7 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
       emailTaskQueue: deps.config.notifications.emailTaskQueue,
       maxAttempts: deps.config.notifications.maxAttempts,
       retryInitialMs: deps.config.notifications.retryInitialMs,
+      attemptTimeoutMs: deps.config.notifications.attemptTimeoutMs,
     },
   };
   try {

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { idParam } from '../common/schemas';
+import { defineRoute, type AnyRoute } from '../route';
+import { retryDelivery } from './retry';
+import {
+  deliveryLogQuery,
+  deliveryLogSchema,
+  outboxMessageSchema,
+  outboxQuery,
+  pageOf,
+  presentDeliveryLog,
+  presentOutboxMessage,
+  statsSchema,
+} from './schema';
+
+const ADMIN = ['admin'] as const;
+
+export const adminNotificationRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/admin/notifications/stats',
+    tag: 'admin',
+    summary: 'Counts over all notifications: total, unread, urgent, sent by email, sent by SMS',
+    access: ADMIN,
+    response: statsSchema,
+    handler: async (_req, { db }) => {
+      // Aliases are snake_case: the knex mappers turn result keys (not raw SQL) into camelCase.
+      const row = await db.knex('notifications').first<z.output<typeof statsSchema>>(
+        db.knex.raw(
+          "count(*) as total, count(*) filter (where not is_read) as unread, count(*) filter (where priority = 'URGENT') as urgent, " +
+            'count(*) filter (where email_sent) as email_sent, count(*) filter (where sms_sent) as sms_sent',
+        ),
+      );
+      return { total: row.total, unread: row.unread, urgent: row.urgent, emailSent: row.emailSent, smsSent: row.smsSent };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/delivery-logs',
+    tag: 'admin',
+    summary: 'Delivery attempts, newest first; filter by status and channel',
+    access: ADMIN,
+    query: deliveryLogQuery,
+    response: pageOf(deliveryLogSchema),
+    handler: async ({ query }, { db }) => {
+      const q = db.models.DeliveryLog.query();
+      if (query.status) q.where('status', query.status);
+      if (query.channel) q.where('channel', query.channel);
+      const { results, total } = await q.orderBy('id', 'desc').page(query.page - 1, query.pageSize);
+      return { items: results.map(presentDeliveryLog), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/delivery-logs/:id/retry',
+    tag: 'admin',
+    summary:
+      'Re-sends a failed delivery (same preferences and quiet-hours rules); 409 when it is not failed, ' +
+      'the notification was since sent on that channel, a delivery is in progress, or this log was already retried',
+    access: ADMIN,
+    params: idParam,
+    status: 202,
+    response: z.object({ workflowId: z.string() }),
+    errors: [404, 409, 503],
+    handler: ({ params }, deps) => retryDelivery(deps, params.id),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/admin/outbox',
+    tag: 'admin',
+    summary: "The local transport's sent messages, newest first; filter by notificationId, channel and recipient (to)",
+    access: ADMIN,
+    query: outboxQuery,
+    response: pageOf(outboxMessageSchema),
+    handler: async ({ query }, { db }) => {
+      const q = db.models.OutboxMessage.query();
+      if (query.notificationId !== undefined) q.where('notificationId', query.notificationId);
+      if (query.channel) q.where('channel', query.channel);
+      if (query.to) q.where('to', query.to);
+      const { results, total } = await q.orderBy([{ column: 'sentAt', order: 'desc' }, { column: 'id', order: 'desc' }]).page(query.page - 1, query.pageSize);
+      return { items: results.map(presentOutboxMessage), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+];
