@@ -1,2 +1,2 @@
-export { deliverNotificationWorkflow } from './notification';
+export { deliverNotificationsWorkflow } from './notification';
 export { repairWorkflow } from './repair';

@@ -1,11 +1,12 @@
 import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
+import type { DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
 import type { DeliveryChannel } from '../domain/notifications/types';
 
-export interface DeliverNotificationInput {
-  notificationId: number;
-  channels: DeliveryChannel[];
+export interface DeliverNotificationsInput {
+  /** The notifications of one dispatch (one event's recipients, or an admin's retry of one). */
+  plans: DeliveryPlan[];
   emailTaskQueue: string;
   maxAttempts: number;
   retryInitialMs: number;
@@ -18,43 +19,48 @@ const { loadDeliveryContext, recordSuppressed } = proxyActivities<RepairActiviti
 });
 
 /**
- * Delivers one notification on its email/SMS channels (the in-app record already exists). Each
- * channel follows the recipient's preferences; inside quiet hours it waits on a durable timer and
- * decides again when the window ends. Sends retry with exponential backoff; every attempt is logged.
+ * Delivers notifications on their email/SMS channels (the in-app records already exist). Every
+ * notification and channel goes its own way, in parallel: it follows the recipient's preferences,
+ * waits out quiet hours on a durable timer (deciding again when the window ends, as preferences
+ * may have changed), and sends with retries and exponential backoff; every attempt is logged.
+ * One workflow per dispatch rather than per notification: a fleet's fan-out stays a few workflows.
  */
-export async function deliverNotificationWorkflow(input: DeliverNotificationInput): Promise<Record<string, string>> {
+export async function deliverNotificationsWorkflow(input: DeliverNotificationsInput): Promise<Record<string, string>> {
   const retry = { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 };
   const timeouts = { startToCloseTimeout: input.attemptTimeoutMs, retry };
   const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: input.emailTaskQueue, ...timeouts });
   const { sendSms } = proxyActivities<RepairActivities>(timeouts);
 
+  async function deliverOne(notificationId: number, channel: DeliveryChannel): Promise<string> {
+    for (;;) {
+      const ctx = await loadDeliveryContext(notificationId);
+      const decision = decideDelivery({ channel, ...ctx, now: new Date() });
+      if (decision.action === 'skip') {
+        await recordSuppressed(notificationId, channel, decision.reason);
+        return `suppressed: ${decision.reason}`;
+      }
+      if (decision.action === 'defer') {
+        await sleep(Math.max(1, decision.until.getTime() - new Date().getTime()));
+        continue;
+      }
+      try {
+        const result = await (channel === 'email' ? sendEmail : sendSms)(notificationId);
+        return result.code ? `${result.status}: ${result.code}` : result.status;
+      } catch (err) {
+        // Every attempt is already in the delivery log; the notification itself stays in-app.
+        if (!(err instanceof ActivityFailure)) throw err;
+        return 'failed';
+      }
+    }
+  }
+
   const outcome: Record<string, string> = {};
   await Promise.all(
-    input.channels.map(async (channel) => {
-      for (;;) {
-        const ctx = await loadDeliveryContext(input.notificationId);
-        const decision = decideDelivery({ channel, ...ctx, now: new Date() });
-        if (decision.action === 'skip') {
-          await recordSuppressed(input.notificationId, channel, decision.reason);
-          outcome[channel] = `suppressed: ${decision.reason}`;
-          return;
-        }
-        if (decision.action === 'defer') {
-          // Preferences may change while we wait, so the decision is taken again afterwards.
-          await sleep(Math.max(1, decision.until.getTime() - new Date().getTime()));
-          continue;
-        }
-        try {
-          const result = await (channel === 'email' ? sendEmail : sendSms)(input.notificationId);
-          outcome[channel] = result.code ? `${result.status}: ${result.code}` : result.status;
-        } catch (err) {
-          // Every attempt is already in the delivery log; the notification itself stays in-app.
-          if (!(err instanceof ActivityFailure)) throw err;
-          outcome[channel] = 'failed';
-        }
-        return;
-      }
-    }),
+    input.plans.flatMap((plan) =>
+      plan.channels.map(async (channel) => {
+        outcome[`${plan.notificationId}/${channel}`] = await deliverOne(plan.notificationId, channel);
+      }),
+    ),
   );
   return outcome;
 }

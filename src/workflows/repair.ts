@@ -15,7 +15,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord } from '../domain/repair';
-import { deliverNotificationWorkflow } from './notification';
+import { deliverNotificationsWorkflow } from './notification';
 import {
   approveSignal,
   denySignal,
@@ -60,23 +60,19 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       undispatched = false;
       const { plans, watermark } = await dispatchRepairEvents(input.repairId, state.eventWatermark);
       state.eventWatermark = watermark;
-      // All starts in one workflow task: awaiting them one by one costs a round trip each.
-      await Promise.all(
-        plans.map(async (plan) => {
-          try {
-            // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
-            await startChild(deliverNotificationWorkflow, {
-              workflowId: `${workflowId}/notification-${plan.notificationId}`,
-              args: [{ notificationId: plan.notificationId, channels: plan.channels, ...input.delivery }],
-              parentClosePolicy: ParentClosePolicy.ABANDON,
-              workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-            });
-          } catch (err) {
-            // Already delivering (started before a reset of this history): nothing to do.
-            if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          }
-        }),
-      );
+      if (plans.length === 0) continue;
+      try {
+        // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
+        await startChild(deliverNotificationsWorkflow, {
+          workflowId: `${workflowId}/notifications-${watermark}`,
+          args: [{ plans, ...input.delivery }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        });
+      } catch (err) {
+        // Already delivering (started before a reset of this history): nothing to do.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
     }
   })();
 

@@ -133,9 +133,9 @@ describe('api: notification administration', () => {
     const res = ok(await post(t.root, `/api/admin/delivery-logs/${logId}/retry`), 202);
     assert.deepEqual(res, { workflowId: `notification-${notificationOf.andy}-sms-retry-${logId}` });
     const handle = h.deps.temporal.client.workflow.getHandle(res.workflowId);
-    assert.deepEqual(await handle.result(), { sms: 'suppressed: no_address' });
+    assert.deepEqual(await handle.result(), { [`${notificationOf.andy}/sms`]: 'suppressed: no_address' });
     const described = await handle.describe();
-    assert.deepEqual([described.type, described.taskQueue], ['deliverNotificationWorkflow', h.config.temporal.taskQueue]);
+    assert.deepEqual([described.type, described.taskQueue], ['deliverNotificationsWorkflow', h.config.temporal.taskQueue]);
     assert.equal(await sentSms('andy'), undefined);
 
     const again = await post(t.root, `/api/admin/delivery-logs/${logId}/retry`);

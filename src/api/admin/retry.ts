@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
-import type { DeliverNotificationInput, deliverNotificationWorkflow } from '../../workflows/notification';
+import type { DeliverNotificationsInput, deliverNotificationsWorkflow } from '../../workflows/notification';
 import type { AppDeps } from '../context';
 import { conflict, notFound } from '../errors';
 import { WORKFLOW_CALL_DEADLINE_MS } from '../repairs/create';
@@ -41,9 +41,8 @@ export async function retryDelivery(deps: AppDeps, logId: number): Promise<{ wor
 
   const workflowId = `notification-${log.notificationId}-${log.channel}-retry-${log.id}`;
   const { notifications } = deps.config;
-  const input: DeliverNotificationInput = {
-    notificationId: log.notificationId,
-    channels: [log.channel],
+  const input: DeliverNotificationsInput = {
+    plans: [{ notificationId: log.notificationId, channels: [log.channel] }],
     emailTaskQueue: notifications.emailTaskQueue,
     maxAttempts: notifications.maxAttempts,
     retryInitialMs: notifications.retryInitialMs,
@@ -52,7 +51,7 @@ export async function retryDelivery(deps: AppDeps, logId: number): Promise<{ wor
   try {
     // Bounded like repair creation: while Temporal is down the caller gets 503 rather than a hang.
     await deps.temporal.connection.withDeadline(Date.now() + WORKFLOW_CALL_DEADLINE_MS, () =>
-      deps.temporal.client.workflow.start<typeof deliverNotificationWorkflow>('deliverNotificationWorkflow', {
+      deps.temporal.client.workflow.start<typeof deliverNotificationsWorkflow>('deliverNotificationsWorkflow', {
         workflowId,
         taskQueue: deps.config.temporal.taskQueue,
         args: [input],
