@@ -133,6 +133,16 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   setHandler(approveSignal, fromSignal('approve'));
   setHandler(denySignal, fromSignal('deny'));
 
+  // An admin's field find without a named technician gets the least-loaded one, if anyone is active.
+  if (state.status === 'PENDING' && state.technicianId === null) {
+    const chosen = await exclusively(() => assignTechnician(input.repairId, `${workflowId}/auto-assign`));
+    if (chosen !== null && state.technicianId === null) {
+      state.technicianId = chosen;
+      undispatched = true;
+      upsertSearchAttributes([{ key: SA.TechnicianId, value: chosen }]);
+    }
+  }
+
   let pendingRounds = 0;
   while (!isFinished(state.status)) {
     if (state.status === 'REQUESTED' && state.technicianId === null) {

@@ -118,6 +118,15 @@ describe('api: repairs through their lifecycle', () => {
     assert.equal(assign.status, 409, 'a finished repair cannot be reassigned');
   });
 
+  it("gives an admin's field find without a named technician the least-loaded one", async () => {
+    const repair = await created(t.root!, { unitNumber: 'A-350', description: 'found on a lot walk', customerId: ids.fleetA });
+    assert.equal(repair.status, 'PENDING');
+    assert.equal(repair.technicianId, null);
+    const tech = await assignedTo(repair.id);
+    assert.ok([ids.tech1, ids.tech2].includes(tech));
+    assert.equal((await get(t.root!, `/api/repairs/${repair.id}`)).body.status, 'PENDING');
+  });
+
   it('answers 401, 403, 404, 409 and 400 as the contract says, changing nothing', async () => {
     const repair = await created(t['tech-one']!, { unitNumber: 'A-400', description: 'chip', customerId: ids.fleetA });
     const statusNow = async () => (await h.db.models.Repair.query().findById(repair.id))!.status;

@@ -1,14 +1,11 @@
 import type { RelationMappings } from 'objection';
+import type { RenderedNotification } from '../../domain/notifications/templates';
 import type { Category, Channel, Priority } from '../../domain/notifications/types';
 import { BaseModel } from './BaseModel';
 import { User } from './User';
 
-export interface NotificationContent {
-  emailSubject: string;
-  emailHtml: string;
-  emailText: string;
-  sms: string;
-}
+/** The rendered email and SMS, kept with the notification for its deliveries. */
+export type NotificationContent = Pick<RenderedNotification, 'emailSubject' | 'emailHtml' | 'emailText' | 'sms'>;
 
 export class Notification extends BaseModel {
   static override tableName = 'notifications';

@@ -1,14 +1,18 @@
 import { smsBody } from './sms';
 
-export interface NotificationTemplate {
-  name: string;
-  version: number;
+export interface RenderedNotification {
   title: string;
   message: string;
   emailSubject: string;
   emailHtml: string;
   emailText: string;
   sms: string;
+}
+
+/** The texts of a rendered notification, as the template writes them (with {{ placeholders }}). */
+export interface NotificationTemplate extends RenderedNotification {
+  name: string;
+  version: number;
   /** Context paths (e.g. "repair.unitNumber") that must be present, not undefined or null, to render. */
   requiredContext: string[];
 }
@@ -19,15 +23,6 @@ export interface BrandSettings {
   primaryColor: string;
   accentColor: string;
   footerText: string;
-}
-
-export interface RenderedNotification {
-  title: string;
-  message: string;
-  emailSubject: string;
-  emailHtml: string;
-  emailText: string;
-  sms: string;
 }
 
 export class TemplateContextError extends Error {
