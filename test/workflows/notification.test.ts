@@ -98,9 +98,15 @@ describe('workflow: notification delivery', () => {
     assert.deepEqual(n.channels, ['sms', 'in_app']);
     await new Promise((r) => setTimeout(r, 1000));
     assert.deepEqual(await smsLogs(PHONES.quiet), [], 'nothing sent or attempted during quiet hours');
-    // The first dispatch of the repair holds only this event, so the batch is named after it.
-    const child = h.deps.temporal.client.workflow.getHandle(`repair-${quietRepair}/notifications-${n.eventId}`);
-    assert.equal((await child.describe()).status.name, 'RUNNING', 'the delivery waits on a durable timer');
+    // The delivery that holds this SMS is still running: it waits on a durable timer.
+    const waiting = await eventually(async () => {
+      const ids: string[] = [];
+      const query = 'WorkflowType = "deliverNotificationsWorkflow" AND ExecutionStatus = "Running"';
+      for await (const wf of h.deps.temporal.client.workflow.list({ query })) ids.push(wf.workflowId);
+      const mine = ids.filter((id) => id.startsWith(`repair-${quietRepair}/notifications-`));
+      return mine.length ? mine : undefined;
+    }, 'the waiting delivery workflow');
+    assert.equal(waiting.length, 1);
   });
 
   it('retries a transient failure with exponential backoff, then logs it failed', async () => {
