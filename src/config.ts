@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RewardRules } from './domain/rewards';
 
 /**
  * The one place that reads the environment. Everything else receives a `Config`.
@@ -79,6 +80,10 @@ const envSchema = z
     AWS_ENDPOINT_URL: optionalText.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional()),
     METRICS_FLUSH_INTERVAL: duration('10s'),
     PUBLIC_APP_URL: z.url({ error: 'must be a URL' }).default('http://127.0.0.1:3000'),
+
+    REWARD_POINTS_PER_REPAIR: z.coerce.number().int().min(0).max(100_000).default(10),
+    REWARD_REFERRER_POINTS: z.coerce.number().int().min(0).max(100_000).default(50),
+    REWARD_REFERRED_POINTS: z.coerce.number().int().min(0).max(100_000).default(25),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_TOKEN_SECRET) {
@@ -142,6 +147,7 @@ export interface Config {
     appUrl: string;
   };
   aws: { region?: string; endpoint?: string };
+  rewards: RewardRules;
 }
 
 /** Builds the config from an environment-shaped record (defaults to `process.env`). */
@@ -195,6 +201,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
     },
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
+    rewards: {
+      pointsPerCompletedRepair: e.REWARD_POINTS_PER_REPAIR,
+      referrerPoints: e.REWARD_REFERRER_POINTS,
+      referredPoints: e.REWARD_REFERRED_POINTS,
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import type { RewardRules } from '../domain/rewards';
 import { createNotificationActivities } from './notifications';
 import { createRepairActivities } from './repairs';
 import type { Metrics } from './transports/metrics';
@@ -10,6 +11,7 @@ export interface ActivityDeps {
   metrics: Metrics;
   /** Base URL of the portals, for links in notifications. */
   appUrl: string;
+  rewards: RewardRules;
 }
 
 /** All I/O the workflows need, built from the clients handed in (real or local). */

@@ -52,7 +52,7 @@ export async function insertEvents(trx: Knex.Transaction | Knex, events: EventDr
     .ignore();
 }
 
-export function createRepairActivities({ db }: ActivityDeps) {
+export function createRepairActivities({ db, rewards }: ActivityDeps) {
   const { Repair, RepairHistory, RewardRedemption, Technician } = db.models;
 
   async function loadForUpdate(trx: Knex.Transaction, repairId: number): Promise<Repair> {
@@ -92,6 +92,25 @@ export function createRepairActivities({ db }: ActivityDeps) {
       });
     }
     return { cost, discountedCost, events };
+  }
+
+  /**
+   * Points for a completed repair, to the customer user who requested it (for a field find, the
+   * customer's first active user). Written once: the ledger reference is unique per repair.
+   */
+  async function awardRepairPoints(trx: Knex.Transaction, repair: Repair): Promise<void> {
+    if (rewards.pointsPerCompletedRepair <= 0) return;
+    const earner = await trx('users as u')
+      .join('customer_users as cu', 'cu.user_id', 'u.id')
+      .where('cu.customer_id', repair.customerId)
+      .where('u.is_active', true)
+      .orderByRaw('(u.id = ?) desc, u.id', [repair.createdByUserId])
+      .first<{ id: number } | undefined>('u.id');
+    if (!earner) return;
+    await trx('reward_points')
+      .insert({ user_id: earner.id, delta: rewards.pointsPerCompletedRepair, reason: 'repair_completed', ref: `repair:${repair.id}:completed` })
+      .onConflict('ref')
+      .ignore();
   }
 
   return {
@@ -185,6 +204,7 @@ export function createRepairActivities({ db }: ActivityDeps) {
             patch.cost = priced.cost;
             patch.discountedCost = priced.discountedCost;
             events.push(...priced.events);
+            await awardRepairPoints(trx, repair);
             event('work_completed', { cost: priced.cost, discountedCost: priced.discountedCost });
             break;
           }

@@ -4,6 +4,7 @@ import type { AppDeps } from './context';
 import { mountDocs } from './docs/routes';
 import { adminNotificationRoutes } from './admin/routes';
 import { authRoutes } from './auth/routes';
+import { customerPreferenceRoutes } from './customer-preferences/routes';
 import { customerRoutes } from './customers/routes';
 import { healthRoutes } from './health/routes';
 import { jsonBody } from './middleware/body';
@@ -13,6 +14,7 @@ import { notificationRoutes } from './notifications/routes';
 import { buildOpenApi } from './openapi';
 import { preferenceRoutes } from './preferences/routes';
 import { batchRoutes } from './repairs/batches';
+import { rewardRoutes } from './rewards/routes';
 import { repairRoutes } from './repairs/routes';
 import { mountRoutes, type AnyRoute } from './route';
 import { technicianRoutes } from './technicians/routes';
@@ -22,10 +24,12 @@ export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
   ...authRoutes,
   ...customerRoutes,
+  ...customerPreferenceRoutes,
   ...userRoutes,
   ...technicianRoutes,
   ...repairRoutes,
   ...batchRoutes,
+  ...rewardRoutes,
   ...notificationRoutes,
   ...preferenceRoutes,
   ...adminNotificationRoutes,

@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this route' },
   INVALID_TRANSITION: { status: 409, message: 'This move is not allowed from the current state' },
   CONFLICT: { status: 409, message: 'The request conflicts with existing data' },
+  INSUFFICIENT_POINTS: { status: 409, message: 'Not enough reward points' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable; try again shortly' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },

@@ -73,7 +73,7 @@ export function zodFields(error: z.ZodError, root: string, input: unknown): Fiel
     const key = issue.path.length ? issue.path.map(String).join('.') : root;
     let why = issue.message;
     if (issue.code !== 'custom' && issue.path.length && valueAt(input, issue.path) === undefined) why = 'is required';
-    else if (issue.code === 'invalid_type') why = `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+    else if (issue.code === 'invalid_type') why = `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     fields[key] ??= why;
   }
   return fields;

@@ -52,10 +52,10 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
       smsMaxPriceUsd: n.smsMaxPriceUsd,
       smsCostEstimateUsd: n.smsCostEstimateUsd,
     });
-    return { db, transport, metrics, appUrl: n.appUrl, close: () => metrics.close() };
+    return { db, transport, metrics, appUrl: n.appUrl, rewards: config.rewards, close: () => metrics.close() };
   }
   const metrics = createLoggingMetrics((d) => logger.debug({ metric: d }, 'metric'));
-  return { db, transport: createLocalTransport(db), metrics, appUrl: n.appUrl, close: () => metrics.close() };
+  return { db, transport: createLocalTransport(db), metrics, appUrl: n.appUrl, rewards: config.rewards, close: () => metrics.close() };
 }
 
 export interface Workers {

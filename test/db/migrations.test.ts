@@ -5,6 +5,7 @@ import { migrationConfig } from '../../src/db';
 
 const TABLES = [
   'brand_settings',
+  'customer_repair_preferences',
   'customer_users',
   'customers',
   'delivery_logs',
@@ -13,9 +14,12 @@ const TABLES = [
   'notification_templates',
   'notifications',
   'outbox_messages',
+  'referral_codes',
+  'referrals',
   'repair_history',
   'repairs',
   'reward_options',
+  'reward_points',
   'reward_redemptions',
   'technicians',
   'users',

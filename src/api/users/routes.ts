@@ -4,6 +4,7 @@ import { hashPassword } from '../../security/password';
 import { e164, email } from '../common/schemas';
 import { conflict, validationFailed } from '../errors';
 import { defineRoute } from '../route';
+import { creditReferral } from '../rewards/referrals';
 
 const createUserBody = z
   .object({
@@ -18,6 +19,7 @@ const createUserBody = z
     phone: e164.optional(),
     role: z.enum(ROLES),
     customerId: z.number().int().positive().optional(),
+    referralCode: z.string().trim().min(1).max(40).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.role === 'customer' && v.customerId === undefined) {
@@ -25,6 +27,9 @@ const createUserBody = z
     }
     if (v.role !== 'customer' && v.customerId !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'is only for customer users' });
+    }
+    if (v.role !== 'customer' && v.referralCode !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['referralCode'], message: 'is only for customer users' });
     }
   });
 
@@ -45,13 +50,13 @@ export const userRoutes = [
     method: 'post',
     path: '/users',
     tag: 'users',
-    summary: 'Create a user; a technician user also gets a technician profile',
+    summary: 'Create a user; a technician user also gets a technician profile; a customer user may bring a referral code (both sides credited once)',
     access: ['admin'],
     body: createUserBody,
     status: 201,
     response: userSchema,
     errors: [409],
-    handler: async ({ body }, { db }) => {
+    handler: async ({ body }, { db, config }) => {
       const { User, Customer, CustomerUser, Technician } = db.models;
       const passwordHash = await hashPassword(body.password);
       return db.knex.transaction(async (trx) => {
@@ -72,6 +77,9 @@ export const userRoutes = [
         if (body.role === 'customer' && body.customerId !== undefined) {
           await CustomerUser.query(trx).insert({ userId: user.id, customerId: body.customerId });
           customerId = body.customerId;
+          if (body.referralCode !== undefined) {
+            await creditReferral(trx, { id: user.id, customerId }, body.referralCode, config.rewards);
+          }
         }
         if (body.role === 'technician') {
           technicianId = (await Technician.query(trx).insert({ userId: user.id, isActive: true })).id;

@@ -11,3 +11,4 @@ export { RewardOption } from './RewardOption';
 export { RewardRedemption } from './RewardRedemption';
 export { Technician } from './Technician';
 export { User } from './User';
+export { CustomerRepairPreference } from './CustomerRepairPreference';

@@ -1,10 +1,8 @@
 import { type QuietHours } from './types';
+import { DAY, MINUTE, SECOND, offsetAt, wallClock } from '../time-zones';
 
 // Local wall-clock times are handled as "wall milliseconds": the epoch milliseconds the wall clock
 // would show if it were UTC. They have no DST, so calendar arithmetic on them is plain addition.
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const DAY = 24 * 60 * MINUTE;
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -15,7 +13,7 @@ export function isValidTimeOfDay(s: string): boolean {
 export function isValidTimeZone(tz: string): boolean {
   if (typeof tz !== 'string' || tz === '') return false;
   try {
-    formatter(tz);
+    wallClock(0, tz); // Intl refuses an unknown zone
     return true;
   } catch {
     return false;
@@ -23,42 +21,6 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 // Building a DateTimeFormat is far slower than using one, and a recipient's zone is asked about many times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall clock in `timeZone` at `instant` (epoch ms), to the second. */
-function wallClock(instant: number, timeZone: string): number {
-  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const { type, value } of formatter(timeZone).formatToParts(instant)) {
-    if (type in fields) fields[type as keyof typeof fields] = Number(value);
-  }
-  // Some engines have printed midnight as "24" despite h23; it still belongs to the day shown.
-  const hour = fields.hour % 24;
-  return Date.UTC(fields.year, fields.month - 1, fields.day, hour, fields.minute, fields.second);
-}
-
-/** UTC offset in ms at `instant` (positive east of Greenwich). */
-function offsetAt(instant: number, timeZone: string): number {
-  return wallClock(instant, timeZone) - Math.floor(instant / SECOND) * SECOND;
-}
-
 /**
  * Every instant at which the wall clock in `timeZone` reads `wall`, earliest first: one normally,
  * two in a fall-back overlap, none in a spring-forward gap.

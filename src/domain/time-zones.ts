@@ -1,0 +1,43 @@
+/**
+ * Wall-clock arithmetic in IANA time zones with nothing but Intl (pure: workflows import it).
+ * A "wall" time is the local clock reading encoded as if it were UTC epoch ms.
+ */
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const DAY = 24 * 60 * MINUTE;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Throws RangeError for an unknown zone, which is what callers should see. */
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall clock in `timeZone` at `instant` (epoch ms), to the second. */
+export function wallClock(instant: number, timeZone: string): number {
+  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const { type, value } of formatter(timeZone).formatToParts(instant)) {
+    if (type in fields) fields[type as keyof typeof fields] = Number(value);
+  }
+  // Some engines have printed midnight as "24" despite h23; it still belongs to the day shown.
+  return Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour % 24, fields.minute, fields.second);
+}
+
+/** UTC offset in ms at `instant` (positive east of Greenwich). */
+export function offsetAt(instant: number, timeZone: string): number {
+  return wallClock(instant, timeZone) - Math.floor(instant / SECOND) * SECOND;
+}
