@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidTimeZone } from './domain/notifications/quiet-hours';
 import type { RewardRules } from './domain/rewards';
+
+const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
  * The one place that reads the environment. Everything else receives a `Config`.
@@ -80,6 +83,18 @@ const envSchema = z
     AWS_ENDPOINT_URL: optionalText.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional()),
     METRICS_FLUSH_INTERVAL: duration('10s'),
     PUBLIC_APP_URL: z.url({ error: 'must be a URL' }).default('http://127.0.0.1:3000'),
+    SMS_MONTHLY_BUDGET_USD: z.coerce.number().min(0, 'must be 0 or more').max(1_000_000).default(1),
+    ALARM_TOPIC_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, - or _').default('RS-Systems-Notification-Alarms'),
+
+    SCHEDULES_ENABLED: bool.default(true),
+    SCHEDULE_ID_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{0,100}$/, 'may hold letters, digits, ., - and _ only').default(''),
+    DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour').default('09:00'),
+    DIGEST_TIMEZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Chicago').default('UTC'),
+    DIGEST_MAX_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
+    CLEANUP_WEEKDAY: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }).default('SUNDAY'),
+    CLEANUP_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour').default('03:00'),
+    DELIVERY_LOG_RETENTION: duration('90d'),
+    CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
 
     REWARD_POINTS_PER_REPAIR: z.coerce.number().int().min(0).max(100_000).default(10),
     REWARD_REFERRER_POINTS: z.coerce.number().int().min(0).max(100_000).default(50),
@@ -145,6 +160,15 @@ export interface Config {
     smsCostEstimateUsd: number;
     metricsFlushMs: number;
     appUrl: string;
+    smsMonthlyBudgetUsd: number;
+    alarmTopicName: string;
+  };
+  /** Temporal Schedules the worker keeps in place (ids prefixed, so several deployments can share a namespace). */
+  schedules: {
+    enabled: boolean;
+    idPrefix: string;
+    digest: { time: string; timeZone: string; maxItems: number };
+    cleanup: { weekday: (typeof WEEKDAYS)[number]; time: string; retentionMs: number; batchSize: number };
   };
   aws: { region?: string; endpoint?: string };
   rewards: RewardRules;
@@ -199,6 +223,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       smsCostEstimateUsd: e.SMS_COST_ESTIMATE_USD,
       metricsFlushMs: e.METRICS_FLUSH_INTERVAL,
       appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
+      smsMonthlyBudgetUsd: e.SMS_MONTHLY_BUDGET_USD,
+      alarmTopicName: e.ALARM_TOPIC_NAME,
+    },
+    schedules: {
+      enabled: e.SCHEDULES_ENABLED,
+      idPrefix: e.SCHEDULE_ID_PREFIX,
+      digest: { time: e.DIGEST_TIME, timeZone: e.DIGEST_TIMEZONE, maxItems: e.DIGEST_MAX_ITEMS },
+      cleanup: { weekday: e.CLEANUP_WEEKDAY, time: e.CLEANUP_TIME, retentionMs: e.DELIVERY_LOG_RETENTION, batchSize: e.CLEANUP_BATCH_SIZE },
     },
     aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
     rewards: {

@@ -7,6 +7,7 @@ import { resolveTemporalCli, startTemporalDevServer } from './embedded/temporal'
 import { openServices, prepare, stopOnSignals } from './runtime';
 import { connectWorkerConnection } from './temporal/client';
 import { installTemporalRuntime } from './temporal/runtime';
+import { ensureSchedules } from './temporal/schedules';
 import { createWorkers } from './worker/worker';
 
 /**
@@ -60,6 +61,8 @@ async function main(config: Config): Promise<void> {
     const workers = await createWorkers({ config, connection, db: services.db, logger });
     const running = workers.run();
     stopSteps.push(() => workers.shutdown());
+    const schedules = await ensureSchedules(services.temporal.client, config);
+    logger.info(schedules, 'schedules in place');
     running.catch((err: unknown) => {
       logger.fatal({ err }, 'worker stopped unexpectedly');
       process.kill(process.pid, 'SIGTERM');

@@ -1,5 +1,7 @@
 import type { Db } from '../db';
 import type { RewardRules } from '../domain/rewards';
+import { createDigestActivities } from './digests';
+import { createHousekeepingActivities } from './housekeeping';
 import { createNotificationActivities } from './notifications';
 import { createRepairActivities } from './repairs';
 import type { Metrics } from './transports/metrics';
@@ -12,6 +14,10 @@ export interface ActivityDeps {
   /** Base URL of the portals, for links in notifications. */
   appUrl: string;
   rewards: RewardRules;
+  /** Non-urgent SMS stop once this month's estimated spend would pass `monthlyUsd`. */
+  smsBudget: { monthlyUsd: number; costEstimateUsd: number };
+  /** How many notifications one digest lists at most (the rest are counted). */
+  digest: { maxItems: number };
 }
 
 /** All I/O the workflows need, built from the clients handed in (real or local). */
@@ -19,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createRepairActivities(deps),
     ...createNotificationActivities(deps),
+    ...createDigestActivities(deps),
+    ...createHousekeepingActivities(deps),
   };
 }
 

@@ -3,12 +3,14 @@ import type { Knex } from 'knex';
 import { EVENT_RULES, type EventType } from '../domain/events';
 import { channelsFor } from '../domain/notifications/channels';
 import type { RecipientAddress } from '../domain/notifications/decide';
-import { renderTemplate, type BrandSettings, type NotificationTemplate } from '../domain/notifications/templates';
+import { renderTemplate } from '../domain/notifications/templates';
+import { budgetMonthStart, SMS_BUDGET_REASON, smsWithinBudget } from '../domain/notifications/sms-budget';
 import type { Category, DeliveryChannel, NotificationPreferences, Priority } from '../domain/notifications/types';
 import type { DeliveryLog, Notification, NotificationEvent } from '../db/models';
 import { loadPreferences } from '../db/queries/preferences';
+import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { ActivityDeps } from './index';
-import { metric } from './transports/metrics';
+import { metric, recordFailure } from './transports/metrics';
 import { DeliveryError } from './transports/types';
 
 export interface DeliveryPlan {
@@ -36,8 +38,8 @@ interface Recipient {
 
 const money = (v: unknown) => (typeof v === 'number' ? `$${v.toFixed(2)}` : 'to be confirmed');
 
-export function createNotificationActivities({ db, transport, metrics, appUrl }: ActivityDeps) {
-  const { Notification, NotificationEvent, NotificationTemplate, DeliveryLog, User } = db.models;
+export function createNotificationActivities({ db, transport, metrics, appUrl, smsBudget }: ActivityDeps) {
+  const { Notification, NotificationEvent, DeliveryLog, User } = db.models;
 
   async function recipientsOf(trx: Knex.Transaction, event: NotificationEvent): Promise<Recipient[]> {
     const p = event.payload;
@@ -54,17 +56,6 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
     }
   }
 
-  async function activeTemplate(trx: Knex.Transaction, name: string): Promise<NotificationTemplate> {
-    const t = await NotificationTemplate.query(trx).findOne({ name, isActive: true });
-    if (!t) throw ApplicationFailure.nonRetryable(`no active template "${name}"`, 'TemplateMissing');
-    return t;
-  }
-
-  async function brand(trx: Knex.Transaction): Promise<BrandSettings> {
-    const b = await trx('brand_settings').where('id', 1).first<BrandSettings | undefined>();
-    return b ?? { companyName: 'RS Systems', logoUrl: null, primaryColor: '#0b5394', accentColor: '#f1c232', footerText: '' };
-  }
-
   /** Creates the in-app notifications of one event (one per recipient), idempotently. */
   async function materialize(event: NotificationEvent): Promise<Notification[]> {
     const rules = EVENT_RULES[event.type as EventType];
@@ -77,7 +68,7 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
         await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
         return existing;
       }
-      const [template, brandSettings] = await Promise.all([activeTemplate(trx, event.type), brand(trx)]);
+      const [template, brand] = await Promise.all([activeTemplate(db, trx, event.type), brandSettings(trx)]);
       const p = event.payload;
       const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
       const rows = missing.map((r) => {
@@ -92,7 +83,7 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
             cost: money(p.cost),
             discountedCost: money(p.discountedCost),
           },
-          brandSettings,
+          brand,
         );
         return {
           userId: r.id,
@@ -123,7 +114,14 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
    * itself, not from Temporal's counter, so an admin's retry (a new workflow) continues the count;
    * two writers racing for the same number collide on the unique key and one retries.
    */
-  async function appendLog(row: { notificationId: number; channel: DeliveryChannel; status: DeliveryLog['status']; recipient?: string | null; errorCode?: string }) {
+  async function appendLog(row: {
+    notificationId: number;
+    channel: DeliveryChannel;
+    status: DeliveryLog['status'];
+    recipient?: string | null;
+    errorCode?: string;
+    errorMessage?: string;
+  }) {
     const last = await DeliveryLog.query().where({ notificationId: row.notificationId, channel: row.channel }).max('attempt as max').first();
     const attempt = Number((last as unknown as { max: number | null } | undefined)?.max ?? 0) + 1;
     return DeliveryLog.query().insert({ ...row, attempt });
@@ -137,6 +135,17 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
         await Notification.query(trx).patch(channel === 'email' ? { emailSent: true } : { smsSent: true }).where('id', n.id);
       }
     });
+  }
+
+  /** What this calendar month's sent SMS cost, by the delivery log's estimates (the guard's measure). */
+  async function smsSpentThisMonth(): Promise<number> {
+    const row = await db
+      .knex('delivery_logs')
+      .where({ channel: 'sms', status: 'sent' })
+      .where('created_at', '>=', budgetMonthStart(new Date()))
+      .sum({ spent: 'cost_estimate' })
+      .first<{ spent: number | null }>();
+    return Number(row?.spent ?? 0);
   }
 
   /**
@@ -157,7 +166,7 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
       await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' }).where('id', orphan.id);
       // The local outbox deduplicates by notification and channel, so sending again is safe there.
       if (transport.name !== 'local') {
-        metrics.record(metric.failure(channel, code));
+        recordFailure(metrics, channel, code);
         return { status: 'failed', attempt, code };
       }
     }
@@ -165,6 +174,14 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
     if (!to) {
       await appendLog({ notificationId, channel, status: 'suppressed', errorCode: 'no_address' });
       return { status: 'suppressed', attempt, code: 'no_address' };
+    }
+    if (channel === 'sms') {
+      const spentUsd = await smsSpentThisMonth();
+      if (!smsWithinBudget({ priority: n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {
+        const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
+        await appendLog({ notificationId, channel, status: 'suppressed', recipient: to, errorCode: SMS_BUDGET_REASON, errorMessage });
+        return { status: 'suppressed', attempt, code: SMS_BUDGET_REASON };
+      }
     }
     const claim = await appendLog({ notificationId, channel, status: 'pending', recipient: to });
 
@@ -177,11 +194,12 @@ export function createNotificationActivities({ db, transport, metrics, appUrl }:
       await finish(claim.id, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd });
       metrics.record(metric.success(channel));
       metrics.record(metric.duration(channel, performance.now() - started));
+      if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
       return { status: 'sent', attempt };
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
       await finish(claim.id, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) });
-      metrics.record(metric.failure(channel, e.code));
+      recordFailure(metrics, channel, e.code);
       // The scrubbed message and code go to the workflow history; the provider's raw error (which
       // can echo request details) stays in the delivery log's process, not in Temporal.
       const failure = { message: e.message, type: e.code };

@@ -10,6 +10,8 @@ import * as models from './models';
 // NUMERIC (money) and BIGINT (count(*)) arrive as strings by default; our values fit in a double.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+// A DATE is a calendar day, not an instant: as a JS Date it would shift with the process's time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 type ModelClasses = typeof models;
 

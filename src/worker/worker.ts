@@ -6,9 +6,10 @@ import type { Db } from '../db';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps, type RepairActivities } from '../activities';
 import { createAwsTransport } from '../activities/transports/aws';
-import { createAwsClients } from '../activities/transports/clients';
+import { createAwsClients, type AwsClients } from '../activities/transports/clients';
 import { createLocalTransport } from '../activities/transports/local';
-import { createCloudWatchMetrics, createLoggingMetrics } from '../activities/transports/metrics';
+import { createCloudWatchMetrics, createLoggingMetrics, metric } from '../activities/transports/metrics';
+import { deliveryBacklog } from '../db/queries/backlog';
 import type { Transport } from '../activities/transports/types';
 
 export interface WorkerDeps {
@@ -32,9 +33,31 @@ export function workflowSource(bundle?: { code: string }): Pick<WorkerOptions, '
   return { workflowsPath: require.resolve('../workflows') };
 }
 
+/** SES/SNS sending as configured (the worker's, and the ops commands' test messages). */
+export function awsTransportFromConfig(config: Config, clients: Pick<AwsClients, 'ses' | 'sns'>): Transport {
+  const n = config.notifications;
+  return createAwsTransport({
+    ses: clients.ses,
+    sns: clients.sns,
+    fromAddress: n.emailFrom,
+    replyTo: n.emailReplyTo,
+    configurationSet: n.sesConfigurationSet,
+    smsSenderId: n.smsSenderId,
+    smsMaxPriceUsd: n.smsMaxPriceUsd,
+    smsCostEstimateUsd: n.smsCostEstimateUsd,
+  });
+}
+
 /** The transport and metrics the configuration asks for: real AWS clients, or the local outbox. */
 export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDeps & { close(): Promise<void> } {
   const n = config.notifications;
+  const common = {
+    db,
+    appUrl: n.appUrl,
+    rewards: config.rewards,
+    smsBudget: { monthlyUsd: n.smsMonthlyBudgetUsd, costEstimateUsd: n.smsCostEstimateUsd },
+    digest: { maxItems: config.schedules.digest.maxItems },
+  };
   if (n.transport === 'aws') {
     const clients = createAwsClients({ region: config.aws.region as string, endpoint: config.aws.endpoint });
     const metrics = createCloudWatchMetrics({
@@ -42,20 +65,27 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
       flushIntervalMs: n.metricsFlushMs,
       onError: (err) => logger.warn({ err }, 'CloudWatch metrics dropped'),
     });
-    const transport = createAwsTransport({
-      ses: clients.ses,
-      sns: clients.sns,
-      fromAddress: n.emailFrom,
-      replyTo: n.emailReplyTo,
-      configurationSet: n.sesConfigurationSet,
-      smsSenderId: n.smsSenderId,
-      smsMaxPriceUsd: n.smsMaxPriceUsd,
-      smsCostEstimateUsd: n.smsCostEstimateUsd,
-    });
-    return { db, transport, metrics, appUrl: n.appUrl, rewards: config.rewards, close: () => metrics.close() };
+    const transport = awsTransportFromConfig(config, clients);
+    // The backlog alarm needs a gauge: sampled here, at the pace metrics are sent.
+    const sampler = setInterval(() => {
+      deliveryBacklog(db.knex).then(
+        (count) => metrics.record(metric.backlog(count)),
+        (err: unknown) => logger.warn({ err }, 'delivery backlog not sampled'),
+      );
+    }, n.metricsFlushMs);
+    sampler.unref();
+    return {
+      ...common,
+      transport,
+      metrics,
+      close: () => {
+        clearInterval(sampler);
+        return metrics.close();
+      },
+    };
   }
   const metrics = createLoggingMetrics((d) => logger.debug({ metric: d }, 'metric'));
-  return { db, transport: createLocalTransport(db), metrics, appUrl: n.appUrl, rewards: config.rewards, close: () => metrics.close() };
+  return { ...common, transport: createLocalTransport(db), metrics, close: () => metrics.close() };
 }
 
 export interface Workers {
@@ -84,7 +114,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.notifications.emailTaskQueue,
-    activities: { sendEmail: activities.sendEmail },
+    activities: { sendEmail: activities.sendEmail, sendDigest: activities.sendDigest },
     maxTaskQueueActivitiesPerSecond: config.notifications.sesRatePerSecond,
   });
   let running: Promise<void> | undefined;

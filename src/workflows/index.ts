@@ -1,2 +1,4 @@
+export { dailyDigestWorkflow } from './digest';
+export { cleanupDeliveryLogsWorkflow } from './housekeeping';
 export { deliverNotificationsWorkflow } from './notification';
 export { repairWorkflow } from './repair';

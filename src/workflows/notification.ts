@@ -2,6 +2,7 @@ import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
 import type { DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
+import { SMS_BUDGET_REASON } from '../domain/notifications/sms-budget';
 import type { DeliveryChannel } from '../domain/notifications/types';
 
 export interface DeliverNotificationsInput {
@@ -24,12 +25,16 @@ const { loadDeliveryContext, recordSuppressed } = proxyActivities<RepairActiviti
  * waits out quiet hours on a durable timer (deciding again when the window ends, as preferences
  * may have changed), and sends with retries and exponential backoff; every attempt is logged.
  * One workflow per dispatch rather than per notification: a fleet's fan-out stays a few workflows.
+ * A non-urgent SMS held back by the monthly SMS budget falls back to email when the plan had none.
  */
 export async function deliverNotificationsWorkflow(input: DeliverNotificationsInput): Promise<Record<string, string>> {
   const retry = { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 };
   const timeouts = { startToCloseTimeout: input.attemptTimeoutMs, retry };
   const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: input.emailTaskQueue, ...timeouts });
   const { sendSms } = proxyActivities<RepairActivities>(timeouts);
+
+  const outcome: Record<string, string> = {};
+  const emailPlanned = new Set(input.plans.filter((p) => p.channels.includes('email')).map((p) => p.notificationId));
 
   async function deliverOne(notificationId: number, channel: DeliveryChannel): Promise<string> {
     for (;;) {
@@ -45,6 +50,11 @@ export async function deliverNotificationsWorkflow(input: DeliverNotificationsIn
       }
       try {
         const result = await (channel === 'email' ? sendEmail : sendSms)(notificationId);
+        if (result.code === SMS_BUDGET_REASON && !emailPlanned.has(notificationId)) {
+          // Over the month's SMS budget: the message still reaches the user, by email, when the rules allow it.
+          emailPlanned.add(notificationId);
+          outcome[`${notificationId}/email`] = await deliverOne(notificationId, 'email');
+        }
         return result.code ? `${result.status}: ${result.code}` : result.status;
       } catch (err) {
         // Every attempt is already in the delivery log; the notification itself stays in-app.
@@ -54,7 +64,6 @@ export async function deliverNotificationsWorkflow(input: DeliverNotificationsIn
     }
   }
 
-  const outcome: Record<string, string> = {};
   await Promise.all(
     input.plans.flatMap((plan) =>
       plan.channels.map(async (channel) => {

@@ -120,7 +120,7 @@ describe('api: notification administration', () => {
     assert.deepEqual(tinas.items.map((m: any) => m.channel).sort(), ['email', 'sms']);
     const email = ok(await get(t.root, '/api/admin/outbox?channel=email')).items;
     assert.equal(email.length, 1);
-    assert.deepEqual(Object.keys(email[0]).sort(), ['body', 'channel', 'id', 'notificationId', 'sentAt', 'subject', 'to']);
+    assert.deepEqual(Object.keys(email[0]).sort(), ['body', 'channel', 'digestId', 'id', 'notificationId', 'sentAt', 'subject', 'to']);
     assert.match(email[0].subject, /Approved: repair #\d+ on unit AC-1/);
     const amys = ok(await get(t.root, `/api/admin/outbox?to=${encodeURIComponent('+15550200001')}`)).items;
     assert.deepEqual(amys.map((m: any) => [m.notificationId, m.channel, m.subject]), [[notificationOf.amy, 'sms', null]]);

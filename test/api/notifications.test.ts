@@ -107,7 +107,7 @@ describe('api: notifications and preferences', () => {
       assert.equal(outbox.total, 9);
       assert.deepEqual(outbox.items.map((m: any) => `${m.notificationId} ${m.channel} ${m.to}`).sort(), expected.sort());
       for (const m of outbox.items) {
-        assert.deepEqual(Object.keys(m).sort(), ['body', 'channel', 'id', 'notificationId', 'sentAt', 'subject', 'to']);
+        assert.deepEqual(Object.keys(m).sort(), ['body', 'channel', 'digestId', 'id', 'notificationId', 'sentAt', 'subject', 'to']);
         assert.equal(m.subject === null, m.channel === 'sms', 'SMS have no subject, emails do');
         assert.match(m.body, /N-1/);
       }

@@ -9,6 +9,7 @@ const TABLES = [
   'customer_users',
   'customers',
   'delivery_logs',
+  'notification_digests',
   'notification_events',
   'notification_preferences',
   'notification_templates',

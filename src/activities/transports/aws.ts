@@ -34,7 +34,7 @@ export function createAwsTransport(opts: AwsTransportOptions): Transport {
           },
         },
         // The tag lets SES event destinations (bounces, complaints) be matched to our notification.
-        Tags: [{ Name: 'notificationId', Value: String(m.notificationId) }],
+        Tags: [messageTag(m)],
       };
       if (opts.replyTo) input.ReplyToAddresses = [opts.replyTo];
       if (opts.configurationSet) input.ConfigurationSetName = opts.configurationSet;
@@ -160,4 +160,11 @@ export function redact(message: string): string {
     .replace(/(Credential=)[^\s,&'"]+/g, '$1[redacted]')
     .replace(/(Signature=)[0-9a-fA-F]+/g, '$1[redacted]')
     .slice(0, 1000);
+}
+
+/** SES tag naming what the email belongs to (a notification, a digest, or an operator's test). */
+function messageTag(m: EmailMessage): { Name: string; Value: string } {
+  if (m.notificationId !== null) return { Name: 'notificationId', Value: String(m.notificationId) };
+  if (m.digestId !== undefined) return { Name: 'digestId', Value: String(m.digestId) };
+  return { Name: 'purpose', Value: 'test' };
 }

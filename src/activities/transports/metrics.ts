@@ -4,12 +4,12 @@ import {
   type MetricDatum as CloudWatchDatum,
 } from '@aws-sdk/client-cloudwatch';
 
-export type MetricName = 'NotificationsCreated' | 'DeliverySuccess' | 'DeliveryDuration' | 'DeliveryFailure';
+export type MetricName = 'NotificationsCreated' | 'DeliverySuccess' | 'DeliveryDuration' | 'DeliveryFailure' | 'SmsCostEstimate' | 'DeliveryBacklog';
 
 export interface MetricDatum {
   name: MetricName;
   value: number;
-  unit: 'Count' | 'Milliseconds';
+  unit: 'Count' | 'Milliseconds' | 'None';
   dimensions: Record<string, string>;
   at?: Date;
 }
@@ -191,7 +191,24 @@ export const metric = {
     unit: 'Count',
     dimensions: { Channel: dim(channel), ErrorCode: dim(errorCode) },
   }),
+  /** Failures per channel alone: CloudWatch does not add up dimension sets, and the rate alarms need this one. */
+  failureByChannel: (channel: string): MetricDatum => ({
+    name: 'DeliveryFailure',
+    value: 1,
+    unit: 'Count',
+    dimensions: { Channel: dim(channel) },
+  }),
+  /** USD, by the transport's estimate: what the SMS-cost alarm sums per hour. */
+  smsCost: (usd: number): MetricDatum => ({ name: 'SmsCostEstimate', value: usd, unit: 'None', dimensions: { Channel: 'sms' } }),
+  /** Email/SMS deliveries due but not yet finished (a gauge the worker samples). */
+  backlog: (count: number): MetricDatum => ({ name: 'DeliveryBacklog', value: count, unit: 'Count', dimensions: { Scope: 'all' } }),
 };
+
+/** A failed send counts twice: by channel and error code (to investigate), and by channel (to alarm on). */
+export function recordFailure(metrics: Metrics, channel: string, errorCode: string): void {
+  metrics.record(metric.failure(channel, errorCode));
+  metrics.record(metric.failureByChannel(channel));
+}
 
 /** Fixed capacity, O(1) push; when full the oldest entry gives way to the newest. */
 class RingBuffer<T> {

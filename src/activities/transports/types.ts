@@ -1,6 +1,10 @@
-/** What a transport needs to send one rendered email; the id ties the provider's records back to ours. */
+/**
+ * What a transport needs to send one rendered email. The ids tie the provider's records back to
+ * ours: a notification's email, a digest, or neither for an operator's test message.
+ */
 export interface EmailMessage {
-  notificationId: number;
+  notificationId: number | null;
+  digestId?: number;
   to: string;
   subject: string;
   html: string;
@@ -8,7 +12,7 @@ export interface EmailMessage {
 }
 
 export interface SmsMessage {
-  notificationId: number;
+  notificationId: number | null;
   /** E.164, e.g. +15555550100. */
   to: string;
   body: string;

@@ -8,7 +8,7 @@ import { WORKFLOW_CALL_DEADLINE_MS } from '../repairs/create';
  * Re-sends a failed delivery through the same workflow the first attempt used, so preferences,
  * quiet hours and the one-message-per-channel rule apply to the retry as well.
  */
-export async function retryDelivery(deps: AppDeps, logId: number): Promise<{ workflowId: string }> {
+export async function retryDelivery(deps: Pick<AppDeps, 'db' | 'config' | 'temporal'>, logId: number): Promise<{ workflowId: string }> {
   const { DeliveryLog } = deps.db.models;
   const log = await DeliveryLog.query().findById(logId);
   if (!log) throw notFound('Delivery log');

@@ -48,7 +48,9 @@ export const outboxMessageSchema = z.object({
   to: z.string(),
   subject: z.string().nullable(),
   body: z.string(),
-  notificationId: z.number().int(),
+  /** The notification the message belongs to, or null for a daily digest (then `digestId` is set). */
+  notificationId: z.number().int().nullable(),
+  digestId: z.number().int().nullable(),
   sentAt: timestamp,
 });
 
@@ -81,6 +83,7 @@ export function presentOutboxMessage(m: OutboxMessage): z.output<typeof outboxMe
     subject: m.subject,
     body: m.body,
     notificationId: m.notificationId,
+    digestId: m.digestId,
     sentAt: m.sentAt.toISOString(),
   };
 }

@@ -1,10 +1,11 @@
 import { BaseModel } from './BaseModel';
 
-/** A message the local transport "sent" (development default). */
+/** A message the local transport "sent" (development default): a notification's email/SMS or a digest. */
 export class OutboxMessage extends BaseModel {
   static override tableName = 'outbox_messages';
 
-  notificationId!: number;
+  notificationId!: number | null;
+  digestId!: number | null;
   channel!: 'email' | 'sms';
   to!: string;
   subject!: string | null;
@@ -16,10 +17,11 @@ export class OutboxMessage extends BaseModel {
 
   static override jsonSchema = {
     type: 'object',
-    required: ['notificationId', 'channel', 'to', 'body'],
+    required: ['channel', 'to', 'body'],
     properties: {
       id: { type: 'integer' },
-      notificationId: { type: 'integer' },
+      notificationId: { type: ['integer', 'null'] },
+      digestId: { type: ['integer', 'null'] },
       channel: { type: 'string', enum: ['email', 'sms'] },
       to: { type: 'string', maxLength: 254 },
       subject: { type: ['string', 'null'], maxLength: 200 },

@@ -12,3 +12,4 @@ export { RewardRedemption } from './RewardRedemption';
 export { Technician } from './Technician';
 export { User } from './User';
 export { CustomerRepairPreference } from './CustomerRepairPreference';
+export { NotificationDigest } from './NotificationDigest';

@@ -122,7 +122,13 @@ function brandedLayout(bodyHtml: string, subject: string, brand: BrandSettings):
  * the error names everything missing. Brand settings are in scope as `brand.*` and take precedence
  * over a `brand` key in the context. Only the HTML body is escaped; the other fields are plain text.
  */
-export function renderTemplate(t: NotificationTemplate, context: Record<string, unknown>, brand: BrandSettings): RenderedNotification {
+export function renderTemplate(
+  t: NotificationTemplate,
+  context: Record<string, unknown>,
+  brand: BrandSettings,
+  /** Code-built content placed after the body (e.g. a digest's list): already escaped, never substituted. */
+  appended?: { html: string; text: string },
+): RenderedNotification {
   const scope: Record<string, unknown> = { ...context, brand: { ...brand } };
   const missing = [...new Set(t.requiredContext)].filter((path) => {
     const value = lookup(scope, path);
@@ -136,8 +142,8 @@ export function renderTemplate(t: NotificationTemplate, context: Record<string, 
     title: plain(t.title),
     message: plain(t.message),
     emailSubject,
-    emailHtml: brandedLayout(substitute(t.emailHtml, scope, escapeHtml), emailSubject, brand),
-    emailText: plain(t.emailText),
+    emailHtml: brandedLayout(substitute(t.emailHtml, scope, escapeHtml) + (appended?.html ?? ''), emailSubject, brand),
+    emailText: appended ? `${plain(t.emailText)}\n\n${appended.text}` : plain(t.emailText),
     sms: smsBody(plain(t.sms)),
   };
 }

@@ -1,0 +1,126 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { DIGEST_WINDOW_MS, digestLines, digestListHtml, digestListText, type DigestItem } from '../domain/notifications/digest';
+import { renderTemplate } from '../domain/notifications/templates';
+import { activeTemplate, brandSettings } from '../db/queries/templates';
+import type { NotificationDigest } from '../db/models';
+import type { ActivityDeps } from './index';
+import { metric, recordFailure } from './transports/metrics';
+import { DeliveryError } from './transports/types';
+
+export interface DigestRequest {
+  userId: number;
+  /** The once-per-day key, YYYY-MM-DD in the schedule's zone. */
+  day: string;
+  /** End of the 24 h window (ISO), fixed by the workflow so every retry looks at the same notifications. */
+  windowEnd: string;
+}
+
+export type DigestOutcome =
+  | { status: 'sent'; count: number }
+  | { status: 'already_sent' }
+  | { status: 'empty' }
+  | { status: 'failed'; code: string };
+
+export function createDigestActivities({ db, transport, metrics, appUrl, digest }: ActivityDeps) {
+  const { NotificationDigest, User } = db.models;
+
+  /** Claims the user's digest for the day; null when another run holds or finished it. */
+  async function claim(userId: number, day: string, recipient: string, count: number, previous?: NotificationDigest): Promise<NotificationDigest | null> {
+    const fields = { status: 'pending' as const, recipient, notificationCount: count, errorCode: null, errorMessage: null };
+    if (previous) {
+      // Only a failed attempt may be claimed again, and only by one caller (the status guard).
+      const updated = await NotificationDigest.query().patch(fields).where({ id: previous.id, status: 'failed' });
+      return updated === 1 ? NotificationDigest.query().findById(previous.id).then((d) => d ?? null) : null;
+    }
+    const rows = await db
+      .knex('notification_digests')
+      .insert({ user_id: userId, digest_date: day, status: 'pending', recipient, notification_count: count })
+      .onConflict(['user_id', 'digest_date'])
+      .ignore()
+      .returning('id');
+    const id = (rows[0] as { id: number } | undefined)?.id;
+    return id === undefined ? null : ((await NotificationDigest.query().findById(id)) ?? null);
+  }
+
+  return {
+    /** Users who asked for a digest and can receive email, in id order, `limit` at a time. */
+    async listDigestRecipients(afterUserId: number, limit: number): Promise<number[]> {
+      const rows = await db
+        .knex('users as u')
+        .join('notification_preferences as p', 'p.user_id', 'u.id')
+        .where({ 'p.digest_enabled': true, 'p.email_enabled': true, 'u.is_active': true, 'u.email_verified': true })
+        .whereNotNull('u.email')
+        .where('u.id', '>', afterUserId)
+        .orderBy('u.id')
+        .limit(limit)
+        .select<{ id: number }[]>('u.id');
+      return rows.map((r) => r.id);
+    },
+
+    /**
+     * One user's digest for one day: their unread notifications of the 24 h before `windowEnd`, in
+     * one email, at most once per day. The day's row is claimed before the provider is called, so a
+     * second run (a retry, a manual trigger) finds it; a claim left by a worker that died mid-send
+     * is re-sent only through the local outbox, which deduplicates by digest.
+     */
+    sendDigest: async (req: DigestRequest): Promise<DigestOutcome> => {
+      let existing = await NotificationDigest.query().findOne({ userId: req.userId, digestDate: req.day });
+      if (existing?.status === 'sent') return { status: 'already_sent' };
+      if (existing?.status === 'pending') {
+        const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
+        await NotificationDigest.query()
+          .patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' })
+          .where({ id: existing.id, status: 'pending' });
+        if (transport.name !== 'local') return { status: 'failed', code };
+        existing = await NotificationDigest.query().findById(existing.id);
+      }
+      if (existing?.errorCode === 'OUTCOME_UNKNOWN') return { status: 'failed', code: 'OUTCOME_UNKNOWN' };
+
+      const user = await User.query().findById(req.userId);
+      if (!user?.email || !user.isActive) return { status: 'empty' };
+      const end = new Date(req.windowEnd);
+      const unread = await db
+        .knex('notifications')
+        .where({ user_id: req.userId, is_read: false })
+        .where('created_at', '>=', new Date(end.getTime() - DIGEST_WINDOW_MS))
+        .where('created_at', '<', end)
+        .select<DigestItem[]>('title', 'message', 'priority', 'action_url', 'created_at');
+      // Nothing to say, nothing sent; and no row, so a later run that day still may send one.
+      if (unread.length === 0) return { status: 'empty' };
+
+      const [template, brand] = await Promise.all([activeTemplate(db, db.knex, 'daily_digest'), brandSettings(db.knex)]);
+      const { shown, more } = digestLines(unread, digest.maxItems);
+      const rendered = renderTemplate(
+        template,
+        { recipient: { username: user.username }, count: unread.length, date: req.day },
+        brand,
+        { html: digestListHtml(shown, more, appUrl), text: digestListText(shown, more, appUrl) },
+      );
+      const row = await claim(req.userId, req.day, user.email, unread.length, existing);
+      if (!row) return { status: 'already_sent' };
+
+      const started = performance.now();
+      try {
+        const result = await transport.sendEmail({
+          notificationId: null,
+          digestId: row.id,
+          to: user.email,
+          subject: rendered.emailSubject,
+          html: rendered.emailHtml,
+          text: rendered.emailText,
+        });
+        await NotificationDigest.query()
+          .patch({ status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() })
+          .where('id', row.id);
+        metrics.record(metric.success('email'));
+        metrics.record(metric.duration('email', performance.now() - started));
+        return { status: 'sent', count: unread.length };
+      } catch (err) {
+        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
+        await NotificationDigest.query().patch({ status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) }).where('id', row.id);
+        recordFailure(metrics, 'email', e.code);
+        throw ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: e.permanent });
+      }
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { createAwsClients } from '../activities/transports/clients';
+import { DEFAULT_NAMESPACE } from '../activities/transports/metrics';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { createDb } from '../db';
+import { createTemporalClient } from '../temporal/client';
+import { awsTransportFromConfig } from '../worker/worker';
+import { provisionAlarms } from './alarms';
+import { redriveFailed } from './redrive';
+import { OpsUsageError, sendTestEmail, sendTestSms } from './test-message';
+
+/**
+ * Operators' commands (`npm run ops:<command> -- --help`). Configuration comes from the same
+ * environment as the service. Exit codes: 0 done, 1 failed, 2 usage or configuration error.
+ */
+const USAGE: Record<string, string> = {
+  'test-email': `Send a test email through SES (NOTIFICATION_TRANSPORT=aws).
+Usage: npm run ops:test-email -- --to <address>`,
+  'test-sms': `Send a test SMS through SNS (NOTIFICATION_TRANSPORT=aws).
+Usage: npm run ops:test-sms -- --to <+E.164 number>`,
+  alarms: `Create the alarm SNS topic (ALARM_TOPIC_NAME) and put the six CloudWatch alarms of the
+monitoring plan (email failure rate > 5%, SMS cost > $20/hour, no deliveries for 5 minutes,
+backlog > 1000, latency > 30 s, error rate > 10%). Safe to run again: it updates in place.
+Usage: npm run ops:alarms -- [--subscribe-email <address>]`,
+  redrive: `Re-send failed email/SMS deliveries in bulk through the delivery workflow (the admin retry's
+rules: never a channel already sent, in flight or of unknown outcome; each failed log once).
+Needs DATABASE_URL and TEMPORAL_ADDRESS (the service's own).
+Usage: npm run ops:redrive -- [--since 24h] [--channel email|sms] [--error-code CODE] [--limit 500] [--dry-run]`,
+};
+
+function requireAws(config: Config, needTransport: boolean): { region: string; endpoint?: string } {
+  if (needTransport && config.notifications.transport !== 'aws') {
+    throw new OpsUsageError('AWS is not configured: NOTIFICATION_TRANSPORT is "local"; set NOTIFICATION_TRANSPORT=aws and AWS_REGION (credentials come from the AWS SDK chain)');
+  }
+  if (!config.aws.region) throw new OpsUsageError('AWS is not configured: set AWS_REGION (credentials come from the AWS SDK chain; AWS_ENDPOINT_URL for an emulator)');
+  return { region: config.aws.region, endpoint: config.aws.endpoint };
+}
+
+const DURATION = /^(\d+)(m|h|d)$/;
+function since(value: string): Date {
+  const m = DURATION.exec(value);
+  if (!m) throw new OpsUsageError(`--since: "${value}" must be a duration such as 30m, 24h or 7d`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  return new Date(Date.now() - Number(m[1]) * unit);
+}
+
+export async function runOps(command: string, argv: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+  const usage = USAGE[command];
+  if (!usage) throw new OpsUsageError(`unknown command "${command}"; one of: ${Object.keys(USAGE).join(', ')}`);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      to: { type: 'string' },
+      'subscribe-email': { type: 'string' },
+      since: { type: 'string', default: '24h' },
+      channel: { type: 'string' },
+      'error-code': { type: 'string' },
+      limit: { type: 'string', default: '500' },
+      'dry-run': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    out(usage);
+    return 0;
+  }
+  const config = loadConfig(env);
+  switch (command) {
+    case 'test-email':
+    case 'test-sms': {
+      if (!values.to) throw new OpsUsageError(`--to is required\n${usage}`);
+      const clients = createAwsClients(requireAws(config, true));
+      const transport = awsTransportFromConfig(config, clients);
+      const id = command === 'test-email' ? await sendTestEmail(transport, values.to) : await sendTestSms(transport, values.to);
+      out(`sent: provider message id ${id}`);
+      return 0;
+    }
+    case 'alarms': {
+      const clients = createAwsClients(requireAws(config, false));
+      const result = await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: config.notifications.alarmTopicName, subscribeEmail: values['subscribe-email'] });
+      out(`topic ${result.topicArn}${result.subscribed ? ' (subscription requested: confirm it from the email)' : ''}`);
+      for (const name of result.alarms) out(`alarm ${name}: in place`);
+      return 0;
+    }
+    default: {
+      const channel = values.channel;
+      if (channel !== undefined && channel !== 'email' && channel !== 'sms') throw new OpsUsageError('--channel must be email or sms');
+      const limit = Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new OpsUsageError('--limit must be a whole number from 1 to 100000');
+      if (!config.database.url || !config.temporal.address) throw new OpsUsageError('DATABASE_URL and TEMPORAL_ADDRESS must be set (the running service\'s PostgreSQL and Temporal)');
+      const db = createDb(config.database.url, 2);
+      const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
+      try {
+        const report = await redriveFailed(
+          { db, config, temporal },
+          { since: since(values.since), channel: channel, errorCode: values['error-code'], limit, dryRun: Boolean(values['dry-run']) },
+        );
+        out(`${report.candidates} failed deliveries match${values['dry-run'] ? ' (dry run: nothing started)' : ''}`);
+        for (const s of report.started) out(`re-driven: delivery log ${s.logId} → workflow ${s.workflowId}`);
+        for (const s of report.skipped) out(`skipped: delivery log ${s.logId}: ${s.reason}`);
+        return 0;
+      } finally {
+        await temporal.close();
+        await db.destroy();
+      }
+    }
+  }
+}
+
+if (require.main === module) {
+  const [command = '', ...rest] = process.argv.slice(2);
+  runOps(command, rest, process.env, (line) => process.stdout.write(line + '\n')).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const usageProblem = err instanceof OpsUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      // AWS and database errors name what failed; their messages carry no secrets (credentials are never echoed).
+      process.stderr.write(`ops ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(usageProblem ? 2 : 1);
+    },
+  );
+}

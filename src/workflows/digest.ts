@@ -1,0 +1,85 @@
+import { ActivityFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { RepairActivities } from '../activities';
+import { digestDay } from '../domain/notifications/digest';
+
+export interface DailyDigestInput {
+  /** The schedule's zone: the day a run belongs to, and so the once-per-day key. */
+  timeZone: string;
+  emailTaskQueue: string;
+  maxAttempts: number;
+  retryInitialMs: number;
+  /** Recipients fetched per page, and digests sent at once (the email queue's rate limit still applies). */
+  pageSize?: number;
+  concurrency?: number;
+  /** Set only by continue-as-new: where a long run left off, and its counts so far. */
+  resume?: { day: string; windowEnd: string; afterUserId: number; totals: DigestTotals };
+}
+
+export interface DigestTotals {
+  sent: number;
+  alreadySent: number;
+  empty: number;
+  failed: number;
+}
+
+export interface DailyDigestResult extends DigestTotals {
+  day: string;
+  windowEnd: string;
+}
+
+const { listDigestRecipients } = proxyActivities<RepairActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Well under Temporal's 50k-event history limit, whatever the number of users.
+const HISTORY_BUDGET = 10_000;
+
+/**
+ * The daily digest (started by a Temporal Schedule at 09:00): one email per digest-enabled user
+ * with their unread notifications of the last 24 hours. The day and window are fixed by the first
+ * run, so a retried or re-triggered run addresses the same day, and each user's digest is claimed
+ * per day in the database: nobody gets two digests on one day.
+ */
+export async function dailyDigestWorkflow(input: DailyDigestInput): Promise<DailyDigestResult> {
+  const pageSize = input.pageSize ?? 200;
+  const concurrency = input.concurrency ?? 20;
+  const now = new Date(); // the workflow clock: deterministic on replay
+  const day = input.resume?.day ?? digestDay(now, input.timeZone);
+  const windowEnd = input.resume?.windowEnd ?? now.toISOString();
+  const totals: DigestTotals = { ...(input.resume?.totals ?? { sent: 0, alreadySent: 0, empty: 0, failed: 0 }) };
+  const { sendDigest } = proxyActivities<RepairActivities>({
+    taskQueue: input.emailTaskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 },
+  });
+
+  let after = input.resume?.afterUserId ?? 0;
+  for (;;) {
+    const ids = await listDigestRecipients(after, pageSize);
+    for (let i = 0; i < ids.length; i += concurrency) {
+      await Promise.all(
+        ids.slice(i, i + concurrency).map(async (userId) => {
+          try {
+            const outcome = await sendDigest({ userId, day, windowEnd });
+            if (outcome.status === 'sent') totals.sent++;
+            else if (outcome.status === 'already_sent') totals.alreadySent++;
+            else if (outcome.status === 'empty') totals.empty++;
+            else totals.failed++;
+          } catch (err) {
+            // One user's failure (already in the digest row) must not cost everyone else their digest.
+            if (!(err instanceof ActivityFailure)) throw err;
+            totals.failed++;
+          }
+        }),
+      );
+    }
+    if (ids.length < pageSize) break;
+    after = ids.at(-1) as number;
+    if (workflowInfo().historyLength > HISTORY_BUDGET) {
+      await continueAsNew<typeof dailyDigestWorkflow>({ ...input, resume: { day, windowEnd, afterUserId: after, totals } });
+    }
+  }
+  log.info('daily digest done', { day, ...totals });
+  return { day, windowEnd, ...totals };
+}
