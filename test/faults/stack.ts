@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createDb, type Db } from '../../src/db';
+import { createLogger } from '../../src/logger';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
+import { resolveTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal';
+import { freePort } from '../support/stack';
+
+/**
+ * One scenario's world, every part a separate thing the suite can break:
+ * - PostgreSQL (embedded, persistent data folder, fixed port) and the Temporal dev server (SQLite
+ *   file, fixed port), run from this process so they can be stopped and started again in place;
+ * - the API (src/bin/api.ts) and the worker (worker-child.ts) as child processes pointed at them
+ *   with DATABASE_URL / TEMPORAL_ADDRESS. Everything binds to 127.0.0.1.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const quiet = createLogger('silent');
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+let bundleFile: Promise<string> | undefined;
+/** The workflow bundle, built once per run and shared by every worker child (saves a webpack per start). */
+function workflowBundleFile(dir: string): Promise<string> {
+  bundleFile ??= (async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger });
+    const file = path.join(dir, 'workflow-bundle.js');
+    await writeFile(file, code);
+    return file;
+  })();
+  return bundleFile;
+}
+let bundleDir: string | undefined;
+export async function cleanupBundle(): Promise<void> {
+  if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  exited: Promise<number | string>;
+  logFile: string;
+}
+
+export interface FaultStack {
+  dir: string;
+  apiUrl: string;
+  db: Db;
+  transportFlag: string;
+  /** Unexpected exits of the worker (not the ones the suite caused), restarted like a supervisor would. */
+  workerCrashes: number;
+  killWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  restartTemporal(downMs: number): Promise<void>;
+  restartPostgres(downMs: number): Promise<void>;
+  logTail(which: 'api' | 'worker', lines?: number): Promise<string>;
+  /** Stops everything; the scenario's folder (logs included) is kept when `keep` is set. */
+  stop(keep?: boolean): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function spawnChild(entry: string, env: Record<string, string>, logFile: string, readyText: string, timeoutMs = 120_000): Promise<Child> {
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.pipe(out, { end: false });
+  proc.stderr?.pipe(out, { end: false });
+  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  return new Promise<Child>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} not ready after ${timeoutMs} ms (log: ${logFile})`)), timeoutMs);
+    let seen = '';
+    proc.stdout?.on('data', (b: Buffer) => {
+      seen = (seen + b.toString()).slice(-10_000);
+      if (seen.includes(readyText)) {
+        clearTimeout(timer);
+        resolve({ proc, exited, logFile });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited (${code}) before it was ready (log: ${logFile})`));
+    });
+  });
+}
+
+async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) });
+      if (res.status === 200) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`API not healthy after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+export async function startFaultStack(extraEnv: Record<string, string> = {}): Promise<FaultStack> {
+  bundleDir ??= await mkdtemp(path.join(tmpdir(), 'rsystems-faults-bundle-'));
+  const bundlePromise = workflowBundleFile(bundleDir);
+  const dir = await mkdtemp(path.join(tmpdir(), 'rsystems-faults-'));
+  const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const pgDir = path.join(dir, 'pg');
+  const dbFile = path.join(dir, 'temporal.db');
+  const executable = resolveTemporalCli(undefined, quiet);
+
+  const startPg = () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, logger: quiet, persistent: true });
+  const startTemporal = () => startTemporalDevServer({ executable, namespace: 'default', port: temporalPort, dbFile });
+  let pg: EmbeddedPostgresHandle = await startPg();
+  await pg.createDatabase('rsystems');
+  let temporal: DevServerHandle = await startTemporal();
+  const databaseUrl = pg.url('rsystems');
+  const transportFlag = path.join(dir, 'transport-down');
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dir,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    HOST: '127.0.0.1',
+    PORT: String(apiPort),
+    AUTH_TOKEN_SECRET: 'faults-secret-faults-secret-faults-secret-0123',
+    SEED_DEMO_ACCOUNTS: 'true',
+    SCHEDULES_ENABLED: 'false',
+    // 200 lifecycles send ~800 SMS: the monthly budget guard (default $1) would suppress most of them.
+    SMS_MONTHLY_BUDGET_USD: '1000000',
+    ...extraEnv,
+  };
+
+  // The API first: it applies the migrations and seeds the demo accounts, so the worker finds them done.
+  const api = await spawnChild('src/bin/api.ts', env, path.join(dir, 'api.log'), 'API listening').catch(async (err: unknown) => {
+    await Promise.allSettled([temporal.stop(), pg.stop()]);
+    throw err;
+  });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const workerEnv = { ...env, FAULTS_WORKFLOW_BUNDLE: await bundlePromise, FAULTS_TRANSPORT_FLAG: transportFlag };
+  const workerLog = path.join(dir, 'worker.log');
+
+  let worker: Child | undefined;
+  let stopping = false;
+  let expectedExit = false;
+  const stack: FaultStack = {
+    dir,
+    apiUrl,
+    db: createDb(databaseUrl, 3),
+    transportFlag,
+    workerCrashes: 0,
+    async startWorker() {
+      const child = await spawnChild('test/faults/worker-child.ts', workerEnv, workerLog, 'faults-worker ready');
+      worker = child;
+      expectedExit = false;
+      void child.exited.then(async (code) => {
+        if (stopping || expectedExit || worker !== child) return;
+        // Like a process supervisor: count it (the suite reports it) and start another.
+        stack.workerCrashes++;
+        console.error(`      worker exited unexpectedly (${code}); restarting it`);
+        await sleep(1000);
+        if (!stopping) await stack.startWorker().catch((err: unknown) => console.error('      worker restart failed:', err));
+      });
+    },
+    async killWorker() {
+      if (!worker) return;
+      expectedExit = true;
+      worker.proc.kill('SIGKILL');
+      await worker.exited;
+      worker = undefined;
+    },
+    async restartTemporal(downMs) {
+      await temporal.stop();
+      await sleep(downMs);
+      temporal = await startTemporal();
+    },
+    async restartPostgres(downMs) {
+      await pg.stop();
+      await sleep(downMs);
+      pg = await startPg();
+    },
+    async logTail(which, lines = 40) {
+      const text = await readFile(path.join(dir, `${which}.log`), 'utf8').catch(() => '');
+      return text.split('\n').slice(-lines).join('\n');
+    },
+    async stop(keep = false) {
+      stopping = true;
+      await stack.db.destroy().catch(() => undefined);
+      for (const c of [worker, api]) {
+        if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) continue;
+        c.proc.kill('SIGTERM');
+        const forced = setTimeout(() => c.proc.kill('SIGKILL'), 20_000);
+        await c.exited;
+        clearTimeout(forced);
+      }
+      await Promise.allSettled([temporal.stop(), pg.stop()]);
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitHealthy(apiUrl, 60_000);
+    await stack.startWorker();
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
+}
