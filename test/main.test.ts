@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './support/stack';
+import { promisify } from 'node:util';
+import { eventually } from './support/eventually';
+import { resolveTemporalCli } from '../src/embedded/temporal';
+import { freePort, testLogger } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -93,6 +96,22 @@ describe('main command (npm start): the embedded stack', function () {
       });
       assert.equal(created.status, 201);
       const repair = (await created.json()) as { id: number };
+
+      // The schedules are in place and visible in the Temporal UI, and run when triggered from the CLI.
+      const ui = `http://127.0.0.1:${env.TEMPORAL_UI_PORT}/api/v1/namespaces/default`;
+      const schedules = await eventually(async () => {
+        const listed = (await (await fetch(`${ui}/schedules`)).json()) as { schedules?: { scheduleId: string }[] };
+        const names = (listed.schedules ?? []).map((x) => x.scheduleId).sort();
+        return names.length === 2 ? names : undefined;
+      }, 'the schedules to be listed by the Temporal UI');
+      assert.deepEqual(schedules, ['daily-digest', 'delivery-log-cleanup']);
+      const cli = resolveTemporalCli(undefined, testLogger) as { path: string };
+      await promisify(execFile)(cli.path, ['schedule', 'trigger', '--schedule-id', 'daily-digest', '--address', `127.0.0.1:${env.TEMPORAL_PORT}`]);
+      await eventually(async () => {
+        const query = encodeURIComponent('WorkflowType="dailyDigestWorkflow" AND ExecutionStatus="Completed"');
+        const runs = (await (await fetch(`${ui}/workflows?query=${query}`)).json()) as { executions?: unknown[] };
+        return runs.executions?.length === 1 ? true : undefined;
+      }, 'the triggered digest to complete', 30_000);
 
       first.child.kill('SIGTERM');
       assert.equal(await first.exited, 0, first.output());
