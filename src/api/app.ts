@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './context';
+import { ApiError } from './errors';
 import { mountDocs } from './docs/routes';
 import { adminNotificationRoutes } from './admin/routes';
 import { authRoutes } from './auth/routes';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorHandler());
   app.use(jsonBody(deps.config.http.bodyLimitKb));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  // A method the router does not know at all (TRACE, PROPFIND...) is the client's mistake too: 405, not 501.
+  app.use(router.allowedMethods({ throw: true, notImplemented: () => new ApiError('METHOD_NOT_ALLOWED') }));
   return app;
 }
