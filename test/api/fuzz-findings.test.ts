@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { ROUTES } from '../../src/api/app';
+import { buildOpenApi } from '../../src/api/openapi';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -32,6 +34,9 @@ describe('api: fuzzer findings', () => {
       req.end();
     });
 
+  const operation = (path: string, method: string) =>
+    (buildOpenApi(ROUTES) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }).paths[path]?.[method];
+
   it('an HTTP method the router does not know (TRACE) is 405 METHOD_NOT_ALLOWED, not 500', async () => {
     for (const path of ['/api/health', '/api/repairs', '/api/repairs/1']) {
       const res = await raw('TRACE', path, t['fz-root']);
@@ -42,5 +47,11 @@ describe('api: fuzzer findings', () => {
     // Methods fetch may send go the same way.
     const propfind = await h.request('PROPFIND', '/api/repairs', { token: t['fz-root'] });
     assert.equal(propfind.status, 405, JSON.stringify(propfind.body));
+  });
+
+  it('login documents the 401 it answers for bad credentials', async () => {
+    const res = await h.request('POST', '/api/auth/login', { body: { username: 'nobody', password: 'wrong' } });
+    assert.equal(res.status, 401);
+    assert.ok(operation('/api/auth/login', 'post')?.responses['401'], 'POST /api/auth/login documents 401');
   });
 });

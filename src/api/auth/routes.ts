@@ -26,6 +26,7 @@ export const authRoutes = [
     summary: 'Exchange username and password for a bearer token',
     access: 'public',
     body: loginBody,
+    errors: [401],
     response: z.object({ token: z.string(), expiresAt: z.iso.datetime(), user: authUserSchema }),
     handler: async ({ body }, deps) => {
       const found = await deps.db.models.User.query()
