@@ -54,4 +54,34 @@ describe('api: fuzzer findings', () => {
     assert.equal(res.status, 401);
     assert.ok(operation('/api/auth/login', 'post')?.responses['401'], 'POST /api/auth/login documents 401');
   });
+
+  it('a batch decision skips a repair that was decided meanwhile instead of failing half-way with 409', async () => {
+    const batchId = `fuzz-${Date.now()}`;
+    const repairs: { id: number }[] = [];
+    for (const unit of ['FZ-1', 'FZ-2', 'FZ-3']) {
+      const res = await h.request('POST', '/api/repairs', {
+        token: t['fz-tech'],
+        body: { unitNumber: unit, description: 'found on a lot walk', customerId: fleet, batchId },
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      repairs.push(res.body);
+    }
+    const [first, second, third] = repairs as [{ id: number }, { id: number }, { id: number }];
+    // The second repair is denied by its own move, but the batch decision read it while it was still
+    // PENDING (the race the fuzzer hit with two concurrent batch calls): its row is put back to
+    // PENDING so the batch handler sees what it saw in the race.
+    const denied = await h.request('POST', `/api/repairs/${second.id}/deny`, { token: t['fz-customer'], body: { reason: 'Unit already replaced' } });
+    assert.equal(denied.status, 200, JSON.stringify(denied.body));
+    await h.db.models.Repair.query().findById(second.id).patch({ status: 'PENDING' });
+
+    const res = await h.request('POST', `/api/repair-batches/${batchId}/approve`, { token: t['fz-customer'], body: {} });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(
+      res.body.items.map((r: { id: number; status: string }) => [r.id, r.status]),
+      [
+        [first.id, 'APPROVED'],
+        [third.id, 'APPROVED'],
+      ],
+    );
+  });
 });

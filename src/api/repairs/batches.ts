@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { batchId, denyBody, emptyBody } from '../../domain/repair-schemas';
 import type { RepairRecord } from '../../domain/repair';
-import { forbidden, notFound } from '../errors';
+import { ApiError, forbidden, notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 import { performMove } from './moves';
 import { repairSchema } from './schema';
@@ -28,7 +28,15 @@ const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
       const items: RepairRecord[] = [];
       for (const repair of repairs.filter((r) => r.status === 'PENDING')) {
         const reason = (body as { reason?: string }).reason;
-        items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(reason ? { reason } : {}) }));
+        try {
+          items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(reason ? { reason } : {}) }));
+        } catch (err) {
+          // Decided meanwhile (another batch decision or a single move won the race): it is no longer
+          // one of the batch's PENDING repairs, so it is skipped rather than failing the whole batch
+          // half-way with a 409 after earlier repairs were already moved.
+          if (err instanceof ApiError && err.code === 'INVALID_TRANSITION') continue;
+          throw err;
+        }
       }
       return { items };
     },
