@@ -5,7 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -29,7 +29,11 @@ import {
   type SignalMoveArgs,
 } from './definitions';
 
-const { assignTechnician, recordMove, recordRepairEvent, dispatchRepairEvents } = proxyActivities<RepairActivities>({
+// Local activities: each is one short, idempotent transaction keyed by the workflow, so it runs
+// inside the workflow task that needs it. A move is then one workflow task instead of a task, an
+// activity task and another task (three server round trips); a retry after a crash re-runs it and
+// finds its own rows.
+const { assignTechnician, recordMove, recordRepairEvent, dispatchRepairEvents } = proxyLocalActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
