@@ -697,6 +697,8 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const loadAtStart = os.loadavg().map((x) => round(x, 2));
+  // At the start: the worker and API load the working tree as it is now (others may commit meanwhile).
+  const git = gitInfo();
   const logger = createLogger('warn', { process: 'bench' });
   installTemporalRuntime(logger);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'rsystems-bench-'));
@@ -813,7 +815,7 @@ async function main() {
       name,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      git: gitInfo(),
+      git: { ...git, note: 'HEAD when the bench started; dirty means the working tree had uncommitted changes, which the processes ran' },
       machine: { ...machineInfo(), loadAverageAtStart: loadAtStart, loadAverageNote: 'os.loadavg() 1/5/15 min at the start and end: other processes on the machine share its cores' },
       options: { ...opts, out: path.relative(ROOT, opts.out) },
       lifecycles: opts.lifecycles,
@@ -850,7 +852,7 @@ async function main() {
       say(`wrote ${path.relative(process.cwd(), jsonFile)}`);
       if (levels.length > 1) {
         const svgFile = path.join(opts.out, `${name}.svg`);
-        const subtitle = `${name}, N=${opts.lifecycles} per level, ${result.machine.cores} cores, node ${process.version}, commit ${(result.git.commit ?? '?').slice(0, 8)}`;
+        const subtitle = `${name}, N=${opts.lifecycles} per level, ${result.machine.cores} cores, node ${process.version}, commit ${(git.commit ?? '?').slice(0, 8)}${git.dirty ? '+dirty' : ''}`;
         await writeFile(
           svgFile,
           sweepChart(
