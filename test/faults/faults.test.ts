@@ -16,7 +16,7 @@ const CONCURRENCY = Number(process.env.FAULTS_CONCURRENCY ?? 10);
 /** The fault starts when this many lifecycles have finished (the rest are in flight or queued). */
 const INJECT_AFTER = Math.max(1, Math.floor(LIFECYCLES * 0.2));
 /** The client gives up retrying after this long from the scenario's start. */
-const DRIVE_LIMIT_MS = Number(process.env.FAULTS_DRIVE_LIMIT_MS ?? 8 * 60_000);
+const DRIVE_LIMIT_MS = Number(process.env.FAULTS_DRIVE_LIMIT_MS ?? 10 * 60_000);
 /** After the client is done, everything must settle within this. */
 const SETTLE_LIMIT_MS = Number(process.env.FAULTS_SETTLE_LIMIT_MS ?? 3 * 60_000);
 const ONLY = process.env.FAULTS_ONLY?.split(',').map((s) => s.trim());
@@ -79,7 +79,7 @@ interface Row {
   ok: boolean;
 }
 
-const results: { scenario: string; seconds: number; rows: Row[]; ok: boolean }[] = [];
+const results: { scenario: string; title: string; seconds: number; rows: Row[]; ok: boolean }[] = [];
 
 function table(rows: Row[]): string {
   const w = [Math.max(...rows.map((r) => r.metric.length), 6), Math.max(...rows.map((r) => r.expected.length), 8), Math.max(...rows.map((r) => r.observed.length), 8)];
@@ -120,8 +120,12 @@ describe('fault injection', function () {
   after(async () => {
     await cleanupBundle();
     if (results.length === 0) return;
-    console.log('\n  Summary');
-    for (const r of results) console.log(`    ${r.ok ? 'PASS' : 'FAIL'} ${r.scenario} (${r.seconds} s)`);
+    // Again at the end, together: the dev server's own log lines can come between the scenarios'.
+    console.log(`\n  Fault injection summary (${LIFECYCLES} lifecycles, ${CONCURRENCY} in flight, fault after ${INJECT_AFTER})`);
+    for (const r of results) {
+      console.log(`\n    ${r.ok ? 'PASS' : 'FAIL'} ${r.scenario}: ${r.title} (${r.seconds} s)`);
+      console.log(table(r.rows));
+    }
   });
 
   for (const sc of SCENARIOS) {
@@ -162,7 +166,7 @@ describe('fault injection', function () {
         const rows = rowsFor(o, driver, stack);
         const seconds = Math.round((Date.now() - started) / 1000);
         const ok = converged && rows.every((r) => r.ok);
-        results.push({ scenario: sc.name, seconds, rows, ok });
+        results.push({ scenario: sc.name, title: sc.title, seconds, rows, ok });
 
         console.log(`\n    ${sc.title}: ${what}`);
         console.log(`      fault at ${Math.round((faultAt - started) / 1000)} s, client done at ${Math.round((driven - started) / 1000)} s, ` +
@@ -183,6 +187,7 @@ describe('fault injection', function () {
           console.log(`      kept for inspection: ${stack.dir}`);
           console.log(`      --- worker log (tail) ---\n${await stack.logTail('worker', 30)}`);
           console.log(`      --- api log (tail) ---\n${await stack.logTail('api', 30)}`);
+          console.log(`      --- infra log (tail) ---\n${await stack.logTail('infra', 15)}`);
         }
         assert.ok(converged, `${sc.name}: did not settle within ${SETTLE_LIMIT_MS / 1000} s after the client finished (see the table)`);
         const bad = rows.filter((r) => !r.ok).map((r) => `${r.metric}: expected ${r.expected}, observed ${r.observed}`);

@@ -5,20 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createDb, type Db } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
-import { resolveTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal';
 import { freePort } from '../support/stack';
 
 /**
  * One scenario's world, every part a separate thing the suite can break:
  * - PostgreSQL (embedded, persistent data folder, fixed port) and the Temporal dev server (SQLite
- *   file, fixed port), run from this process so they can be stopped and started again in place;
+ *   file, fixed port), run by infra-child.ts, which stops and starts either in place on request;
  * - the API (src/bin/api.ts) and the worker (worker-child.ts) as child processes pointed at them
  *   with DATABASE_URL / TEMPORAL_ADDRESS. Everything binds to 127.0.0.1.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const quiet = createLogger('silent');
 const noop = () => undefined;
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
@@ -55,39 +51,67 @@ export interface FaultStack {
   startWorker(): Promise<void>;
   restartTemporal(downMs: number): Promise<void>;
   restartPostgres(downMs: number): Promise<void>;
-  logTail(which: 'api' | 'worker', lines?: number): Promise<string>;
+  logTail(which: 'api' | 'worker' | 'infra', lines?: number): Promise<string>;
   /** Stops everything; the scenario's folder (logs included) is kept when `keep` is set. */
   stop(keep?: boolean): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function spawnChild(entry: string, env: Record<string, string>, logFile: string, readyText: string, timeoutMs = 120_000): Promise<Child> {
+/** Every child still alive: killed if the suite's process goes away first (Ctrl-C, mocha's exit). */
+const alive = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of alive) p.kill('SIGKILL');
+});
+
+/**
+ * Starts a child and waits until `ready()` resolves (the child is killed if it does not, or if it
+ * exits first), so a failed start never leaves a process behind.
+ */
+async function spawnChild(entry: string, env: Record<string, string>, logFile: string, ready: (proc: ChildProcess) => Promise<void>): Promise<Child> {
   const out = createWriteStream(logFile, { flags: 'a' });
   const proc = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   proc.stdout?.pipe(out, { end: false });
   proc.stderr?.pipe(out, { end: false });
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  return new Promise<Child>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} not ready after ${timeoutMs} ms (log: ${logFile})`)), timeoutMs);
+  alive.add(proc);
+  const exited = new Promise<number | string>((resolve) =>
+    proc.once('exit', (code, signal) => {
+      alive.delete(proc);
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
+  try {
+    await Promise.race([
+      ready(proc),
+      exited.then((code) => {
+        throw new Error(`${entry} exited (${code}) before it was ready (log: ${logFile})`);
+      }),
+    ]);
+  } catch (err) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
+  return { proc, exited, logFile };
+}
+
+/** Resolves when the child prints `text` on stdout. */
+const printed = (text: string, timeoutMs = 120_000) => (proc: ChildProcess) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" after ${timeoutMs} ms`)), timeoutMs);
     let seen = '';
     proc.stdout?.on('data', (b: Buffer) => {
       seen = (seen + b.toString()).slice(-10_000);
-      if (seen.includes(readyText)) {
+      if (seen.includes(text)) {
         clearTimeout(timer);
-        resolve({ proc, exited, logFile });
+        resolve();
       }
     });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${entry} exited (${code}) before it was ready (log: ${logFile})`));
-    });
   });
-}
 
 async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -108,16 +132,42 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
   const bundlePromise = workflowBundleFile(bundleDir);
   const dir = await mkdtemp(path.join(tmpdir(), 'rsystems-faults-'));
   const [pgPort, temporalPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const pgDir = path.join(dir, 'pg');
-  const dbFile = path.join(dir, 'temporal.db');
-  const executable = resolveTemporalCli(undefined, quiet);
 
-  const startPg = () => startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, logger: quiet, persistent: true });
-  const startTemporal = () => startTemporalDevServer({ executable, namespace: 'default', port: temporalPort, dbFile });
-  let pg: EmbeddedPostgresHandle = await startPg();
-  await pg.createDatabase('rsystems');
-  let temporal: DevServerHandle = await startTemporal();
-  const databaseUrl = pg.url('rsystems');
+  let where: { databaseUrl: string; temporalAddress: string } | undefined;
+  const infra = await spawnChild(
+    'test/faults/infra-child.ts',
+    { FAULTS_DIR: dir, FAULTS_PG_PORT: String(pgPort), FAULTS_TEMPORAL_PORT: String(temporalPort) },
+    path.join(dir, 'infra.log'),
+    (proc) =>
+      new Promise<void>((resolve) =>
+        proc.on('message', (m: { ready?: boolean; databaseUrl: string; temporalAddress: string }) => {
+          if (!m.ready) return;
+          where = { databaseUrl: m.databaseUrl, temporalAddress: m.temporalAddress };
+          resolve();
+        }),
+      ),
+  );
+  const { databaseUrl, temporalAddress } = where as { databaseUrl: string; temporalAddress: string };
+  let nextId = 0;
+  const command = (cmd: string, downMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++nextId;
+      const onMessage = (m: { id?: number; ok?: boolean; error?: string }) => {
+        if (m.id !== id) return;
+        infra.proc.off('message', onMessage);
+        if (m.ok) resolve();
+        else reject(new Error(`${cmd} failed: ${m.error}`));
+      };
+      infra.proc.on('message', onMessage);
+      infra.proc.send({ id, cmd, downMs });
+    });
+  const stopInfra = async () => {
+    if (infra.proc.exitCode !== null || infra.proc.signalCode !== null) return;
+    infra.proc.kill('SIGTERM');
+    const forced = setTimeout(() => infra.proc.kill('SIGKILL'), 30_000);
+    await infra.exited;
+    clearTimeout(forced);
+  };
   const transportFlag = path.join(dir, 'transport-down');
 
   const env: Record<string, string> = {
@@ -125,7 +175,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
     LOG_LEVEL: 'warn',
     DATA_DIR: dir,
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_ADDRESS: temporalAddress,
     HOST: '127.0.0.1',
     PORT: String(apiPort),
     AUTH_TOKEN_SECRET: 'faults-secret-faults-secret-faults-secret-0123',
@@ -137,11 +187,11 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
   };
 
   // The API first: it applies the migrations and seeds the demo accounts, so the worker finds them done.
-  const api = await spawnChild('src/bin/api.ts', env, path.join(dir, 'api.log'), 'API listening').catch(async (err: unknown) => {
-    await Promise.allSettled([temporal.stop(), pg.stop()]);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const api = await spawnChild('src/bin/api.ts', env, path.join(dir, 'api.log'), () => waitHealthy(apiUrl, 120_000)).catch(async (err: unknown) => {
+    await stopInfra();
     throw err;
   });
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
   const workerEnv = { ...env, FAULTS_WORKFLOW_BUNDLE: await bundlePromise, FAULTS_TRANSPORT_FLAG: transportFlag };
   const workerLog = path.join(dir, 'worker.log');
 
@@ -155,7 +205,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
     transportFlag,
     workerCrashes: 0,
     async startWorker() {
-      const child = await spawnChild('test/faults/worker-child.ts', workerEnv, workerLog, 'faults-worker ready');
+      const child = await spawnChild('test/faults/worker-child.ts', workerEnv, workerLog, printed('faults-worker ready'));
       worker = child;
       expectedExit = false;
       void child.exited.then(async (code) => {
@@ -174,16 +224,8 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
       await worker.exited;
       worker = undefined;
     },
-    async restartTemporal(downMs) {
-      await temporal.stop();
-      await sleep(downMs);
-      temporal = await startTemporal();
-    },
-    async restartPostgres(downMs) {
-      await pg.stop();
-      await sleep(downMs);
-      pg = await startPg();
-    },
+    restartTemporal: (downMs) => command('restart-temporal', downMs),
+    restartPostgres: (downMs) => command('restart-postgres', downMs),
     async logTail(which, lines = 40) {
       const text = await readFile(path.join(dir, `${which}.log`), 'utf8').catch(() => '');
       return text.split('\n').slice(-lines).join('\n');
@@ -198,12 +240,11 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
         await c.exited;
         clearTimeout(forced);
       }
-      await Promise.allSettled([temporal.stop(), pg.stop()]);
+      await stopInfra();
       if (!keep) await rm(dir, { recursive: true, force: true });
     },
   };
   try {
-    await waitHealthy(apiUrl, 60_000);
     await stack.startWorker();
   } catch (err) {
     await stack.stop();

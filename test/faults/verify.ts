@@ -46,7 +46,7 @@ export interface Observation {
 }
 
 const key = (id: number, channel: string) => `${id}/${channel}`;
-/** A query's rows, typed (knex's builder types do not carry aggregate columns). */
+/** A query's rows, typed (knex's builder types do not carry aggregate columns; the mappers make keys camelCase). */
 async function rows<T>(q: PromiseLike<unknown>): Promise<T[]> {
   return (await q) as T[];
 }
@@ -56,10 +56,10 @@ export async function observe(db: Db): Promise<Observation> {
   const byStatus = Object.fromEntries(
     (await rows<{ status: string; n: number }>(k('repairs').select('status').count({ n: '*' }).groupBy('status'))).map((r) => [r.status, Number(r.n)]),
   );
-  const notifications = await rows<{ id: number; user_id: number; priority: Priority; category: Category; channels: string[] | string }>(
+  const notifications = await rows<{ id: number; userId: number; priority: Priority; category: Category; channels: string[] | string }>(
     k('notifications').select('id', 'user_id', 'priority', 'category', 'channels'),
   );
-  const users = new Map<number, { email: string | null; email_verified: boolean; phone: string | null; phone_verified: boolean }>(
+  const users = new Map<number, { email: string | null; emailVerified: boolean; phone: string | null; phoneVerified: boolean }>(
     (await rows<any>(k('users').select('id', 'email', 'email_verified', 'phone', 'phone_verified'))).map((u) => [Number(u.id), u]),
   );
   const prefs = new Map<number, NotificationPreferences>();
@@ -69,19 +69,19 @@ export async function observe(db: Db): Promise<Observation> {
   const now = new Date();
   for (const n of notifications) {
     const channels = (typeof n.channels === 'string' ? JSON.parse(n.channels) : n.channels) as string[];
-    const user = users.get(Number(n.user_id));
-    if (!prefs.has(n.user_id)) prefs.set(n.user_id, await loadPreferences(k, n.user_id));
+    const user = users.get(Number(n.userId));
+    if (!prefs.has(n.userId)) prefs.set(n.userId, await loadPreferences(k, n.userId));
     for (const channel of channels.filter((c): c is DeliveryChannel => c !== 'in_app')) {
       const decision = decideDelivery({
         channel,
         priority: n.priority,
         category: n.category,
-        preferences: prefs.get(n.user_id) as NotificationPreferences,
+        preferences: prefs.get(n.userId) as NotificationPreferences,
         address: {
           email: user?.email ?? null,
-          emailVerified: Boolean(user?.email_verified),
+          emailVerified: Boolean(user?.emailVerified),
           phone: user?.phone ?? null,
-          phoneVerified: Boolean(user?.phone_verified),
+          phoneVerified: Boolean(user?.phoneVerified),
         },
         now,
       });
@@ -91,7 +91,7 @@ export async function observe(db: Db): Promise<Observation> {
       else expectedSms++;
     }
   }
-  type PairCount = { notification_id: number; channel: string; n: number };
+  type PairCount = { notificationId: number; channel: string; n: number };
   const outbox = await rows<PairCount>(
     k('outbox_messages').whereNotNull('notification_id').select('notification_id', 'channel').count({ n: '*' }).groupBy('notification_id', 'channel'),
   );
@@ -103,11 +103,11 @@ export async function observe(db: Db): Promise<Observation> {
   );
   const [unprocessed] = await rows<{ n: number }>(k('notification_events').whereNull('processed_at').count({ n: '*' }));
 
-  const inOutbox = new Set(outbox.map((o) => key(o.notification_id, o.channel)));
-  const sentSet = new Set(sent.map((s) => key(s.notification_id, s.channel)));
+  const inOutbox = new Set(outbox.map((o) => key(o.notificationId, o.channel)));
+  const sentSet = new Set(sent.map((s) => key(s.notificationId, s.channel)));
   const duplicates = [
-    ...outbox.filter((o) => Number(o.n) > 1).map((o) => `${key(o.notification_id, o.channel)} outbox x${o.n}`),
-    ...sent.filter((s) => Number(s.n) > 1).map((s) => `${key(s.notification_id, s.channel)} sent-log x${s.n}`),
+    ...outbox.filter((o) => Number(o.n) > 1).map((o) => `${key(o.notificationId, o.channel)} outbox x${o.n}`),
+    ...sent.filter((s) => Number(s.n) > 1).map((s) => `${key(s.notificationId, s.channel)} sent-log x${s.n}`),
   ];
   return {
     repairsTotal: Object.values(byStatus).reduce((a, b) => a + b, 0),
