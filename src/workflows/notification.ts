@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
 import type { DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
@@ -14,7 +14,8 @@ export interface DeliverNotificationsInput {
   attemptTimeoutMs: number;
 }
 
-const { loadDeliveryContext, recordSuppressed } = proxyActivities<RepairActivities>({
+// Reads and a log row: short and idempotent, so they run inside the workflow task (no round trip).
+const { loadDeliveryContext, recordSuppressed } = proxyLocalActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
