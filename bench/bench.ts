@@ -443,9 +443,10 @@ interface Ctx {
   noopQueue: string;
 }
 
-async function oneLifecycle(ctx: Ctx, unit: string, times: Routes): Promise<number> {
+async function oneLifecycle(ctx: Ctx, unit: string, times: Routes, created: number[]): Promise<number> {
   const { api, customer } = ctx;
   const repair = await api<Repair>('POST', '/repairs', customer, { unitNumber: unit, description: 'bench' }, times, 'create');
+  created.push(repair.id);
   const tw = performance.now();
   let techId = repair.technicianId;
   while (techId === null) {
@@ -467,6 +468,7 @@ async function oneLifecycle(ctx: Ctx, unit: string, times: Routes): Promise<numb
 async function runLifecycles(ctx: Ctx, n: number, concurrency: number, label: string) {
   const times: Routes = {};
   const ids: number[] = [];
+  const created: number[] = [];
   const errors: string[] = [];
   const progress = new Progress(label, n);
   let next = 0;
@@ -477,7 +479,7 @@ async function runLifecycles(ctx: Ctx, n: number, concurrency: number, label: st
         const i = next++;
         const tl = performance.now();
         try {
-          ids.push(await oneLifecycle(ctx, `BENCH-${i % 50}`, times));
+          ids.push(await oneLifecycle(ctx, `BENCH-${i % 50}`, times, created));
           (times.lifecycle ??= []).push(performance.now() - tl);
         } catch (err) {
           errors.push(err instanceof Error ? err.message : String(err));
@@ -488,7 +490,7 @@ async function runLifecycles(ctx: Ctx, n: number, concurrency: number, label: st
   );
   const seconds = (performance.now() - t0) / 1000;
   progress.finish();
-  return { times, ids, errors, seconds };
+  return { times, ids, created, errors, seconds };
 }
 
 /** After the lifecycles: waits until no delivery is pending and no count moved for 2 s; returns the time of the last move. */
@@ -555,7 +557,8 @@ async function level(ctx: Ctx, concurrency: number, index: number) {
   const serverAfter = await scrapeServer(ctx.metricsUrl);
   const peaks = rss.stop();
   const cpuAfter = cpuByRole();
-  const history = await historyCounts(ctx.env, run.ids);
+  // Every repair the level created, failed lifecycles too: their tasks loaded the server as well.
+  const history = await historyCounts(ctx.env, run.created);
   const cpuBeforeNoop = cpuByRole();
   const noop = await runNoop(ctx, opts.noop, concurrency, index);
   const cpuNoop = cpuDelta(cpuBeforeNoop, cpuByRole());
