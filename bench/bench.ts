@@ -607,11 +607,13 @@ async function level(ctx: Ctx, concurrency: number, index: number) {
       source: 'history events of the run\'s repair-<id> workflows and their notification child workflows (client fetchHistory)',
       ...history,
       perLifecycle: {
-        workflowTasks: round(history.workflowTasks / Math.max(1, completed), 2),
-        activityTasks: round(history.activityTasks / Math.max(1, completed), 2),
-        childWorkflows: round(history.children / Math.max(1, completed), 2),
-        historyEvents: round(history.events / Math.max(1, completed), 1),
+        note: 'per created repair (failed lifecycles included)',
+        workflowTasks: round(history.workflowTasks / Math.max(1, run.created.length), 2),
+        activityTasks: round(history.activityTasks / Math.max(1, run.created.length), 2),
+        childWorkflows: round(history.children / Math.max(1, run.created.length), 2),
+        historyEvents: round(history.events / Math.max(1, run.created.length), 1),
       },
+      repairsRead: run.created.length,
       workflowTasksPerSecond: round(wftPerSecond, 2),
       activityTasksPerSecond: round(history.activityTasks / windowSeconds, 2),
       serverMetrics,
@@ -662,7 +664,7 @@ function machineInfo() {
 }
 
 function printLevel(l: Level) {
-  const perL = (x: number) => (x / Math.max(1, l.completed)).toFixed(1);
+  const perL = (x: number) => (x / Math.max(1, l.temporal.repairsRead)).toFixed(1);
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const lines = [
     `concurrency ${l.concurrency}: ${l.completed}/${l.lifecycles} lifecycles in ${l.seconds} s -> ${l.lifecyclesPerSecond} lifecycles/s` +
