@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createDb, type Db } from '../src/db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/embedded/postgres';
-import { resolveTemporalCli } from '../src/embedded/temporal';
+import { devServerArgs, resolveTemporalCli } from '../src/embedded/temporal';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/workflows/definitions';
@@ -748,7 +748,7 @@ async function main() {
         dbFilename: opts.temporalDb === 'file' ? path.join(tmp, 'temporal.db') : undefined,
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
         log: { format: 'json', level: 'error' },
-        extraArgs: ['--metrics-port', String(metricsPort)],
+        extraArgs: ['--metrics-port', String(metricsPort), ...devServerArgs(opts.temporalDb === 'file' ? path.join(tmp, 'temporal.db') : undefined)],
       },
     });
     ownSignals();
