@@ -25,6 +25,10 @@ function isUnavailable(err: unknown): boolean {
   if (e.name === 'KnexTimeoutError') return true;
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
   if (e.name === 'ServiceError' || e.name === 'ConnectionError') return true;
+  // An update call cut off by Temporal going away: the server may answer CANCELLED (1), not only
+  // DEADLINE_EXCEEDED, and the move's outcome is unknown. A retry is safe (the workflow's validator
+  // refuses a move already made), so this is a 503, not a 500 (found by test/faults, Temporal restart).
+  if (e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
   if (typeof e.code === 'number' && (e.code === 14 || e.code === 4) && /grpc|UNAVAILABLE|DEADLINE/i.test(String(e.message)))
     return true;
   return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
