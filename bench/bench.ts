@@ -31,6 +31,8 @@ Options:
   --poll-ms N           pause between the GETs that wait for assignment (default 20)
   --ses-rate N          SES_RATE_PER_SECOND for the worker's email queue (default 1000, so the
                         SES quota does not cap deliveries; the product default is 14)
+  --fleet-users U       add U users (each with email and phone) to the customer, so every customer-facing
+                        event fans out to U + 1 recipients, like a fleet (default 0)
   --temporal-db KIND    file (default: SQLite file, like npm start) or memory (in-memory SQLite, like npm test)
   --out DIR             where the JSON (and, for a sweep, the SVG) go (default bench/results)
   --no-save             print only, write nothing
@@ -47,6 +49,7 @@ interface Options {
   warmup: number;
   pollMs: number;
   sesRate: number;
+  fleetUsers: number;
   temporalDb: 'file' | 'memory';
   out: string;
   save: boolean;
@@ -60,6 +63,7 @@ function parseArgs(argv: string[]): Options {
     warmup: 5,
     pollMs: 20,
     sesRate: 1000,
+    fleetUsers: 0,
     temporalDb: 'file',
     out: path.join(__dirname, 'results'),
     save: true,
@@ -92,6 +96,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case 'warmup':
         o.warmup = whole('warmup', value(), 0);
+        break;
+      case 'fleet-users':
+        o.fleetUsers = whole('fleet-users', value(), 0);
         break;
       case 'poll-ms':
         o.pollMs = whole('poll-ms', value(), 0);
@@ -794,7 +801,19 @@ async function main() {
     const api = makeApi(base);
     db = createDb(databaseUrl, 2);
     const login = (username: string) => api<{ token: string; user: { technicianId?: number } }>('POST', '/auth/login', undefined, { username, password: 'demo123' });
-    const customer = (await login('democustomer')).token;
+    const demo = await api<{ token: string; user: { customerId?: number } }>('POST', '/auth/login', undefined, { username: 'democustomer', password: 'demo123' });
+    const customer = demo.token;
+    const admin = (await login('demoadmin')).token;
+    for (let u = 0; u < opts.fleetUsers; u++) {
+      await api('POST', '/users', admin, {
+        username: `fleet-user-${u}`,
+        password: 'bench-password',
+        role: 'customer',
+        customerId: demo.user.customerId,
+        email: `fleet-user-${u}@example.com`,
+        phone: `+1555020${String(u).padStart(4, '0')}`,
+      });
+    }
     const techs = new Map<number, string>();
     for (const name of ['tech1', 'tech2', 'tech3']) {
       const { token, user } = await login(name);
