@@ -95,7 +95,12 @@ function rowsFor(o: Observation, driver: Driver, stack: FaultStack): Row[] {
   const info = (metric: string, observed: number): Row => ({ metric, expected: 'any', observed: String(observed), ok: true });
   return [
     eq('lifecycles finished by the client', LIFECYCLES, driver.stats.completed),
-    eq('repairs COMPLETED (of all repairs)', LIFECYCLES, o.repairsTotal === o.repairsCompleted ? o.repairsCompleted : -o.repairsTotal),
+    {
+      metric: 'repairs COMPLETED / all repairs',
+      expected: `${LIFECYCLES}/${LIFECYCLES}`,
+      observed: `${o.repairsCompleted}/${o.repairsTotal}`,
+      ok: o.repairsCompleted === LIFECYCLES && o.repairsTotal === LIFECYCLES,
+    },
     eq('notifications', LIFECYCLES * per.notifications, o.notifications),
     eq('emails (outbox)', LIFECYCLES * per.email, o.outboxEmail),
     eq('emails the rules allow (from stored notifications)', LIFECYCLES * per.email, o.expectedEmail),
