@@ -3,6 +3,7 @@ import type { RepairActivities } from '../activities';
 import type { DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
 import { SMS_BUDGET_REASON } from '../domain/notifications/sms-budget';
+import { oneAtATime } from './one-at-a-time';
 import type { DeliveryChannel } from '../domain/notifications/types';
 
 export interface DeliverNotificationsInput {
@@ -15,7 +16,8 @@ export interface DeliverNotificationsInput {
 }
 
 // Reads and a log row: short and idempotent, so they run inside the workflow task (no round trip).
-const { loadDeliveryContext, recordSuppressed } = proxyLocalActivities<RepairActivities>({
+// Called only one at a time (see one-at-a-time.ts).
+const local = proxyLocalActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -33,6 +35,10 @@ export async function deliverNotificationsWorkflow(input: DeliverNotificationsIn
   const timeouts = { startToCloseTimeout: input.attemptTimeoutMs, retry };
   const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: input.emailTaskQueue, ...timeouts });
   const { sendSms } = proxyActivities<RepairActivities>(timeouts);
+
+  const serially = oneAtATime();
+  const loadDeliveryContext = (id: number) => serially(() => local.loadDeliveryContext(id));
+  const recordSuppressed = (id: number, channel: DeliveryChannel, reason: string) => serially(() => local.recordSuppressed(id, channel, reason));
 
   const outcome: Record<string, string> = {};
   const emailPlanned = new Set(input.plans.filter((p) => p.channels.includes('email')).map((p) => p.notificationId));

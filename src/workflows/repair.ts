@@ -16,6 +16,7 @@ import type { RepairActivities } from '../activities';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord } from '../domain/repair';
 import { deliverNotificationsWorkflow } from './notification';
+import { oneAtATime } from './one-at-a-time';
 import {
   approveSignal,
   denySignal,
@@ -53,6 +54,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   };
   setHandler(stateQuery, () => state);
 
+  // Moves, and every local activity, run one at a time; a move re-checks the state once it holds the lock.
+  const exclusively = oneAtATime();
+
   // Every activity that can record events raises this flag; the dispatcher below turns the new
   // events into notifications and starts their deliveries, off the path of the caller's answer.
   let undispatched = true; // events recorded when the repair was created
@@ -62,7 +66,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       await condition(() => undispatched || finished);
       if (!undispatched) return;
       undispatched = false;
-      const { plans, watermark } = await dispatchRepairEvents(input.repairId, state.eventWatermark);
+      // Under the moves' lock: overlapping local activities made replay after a server restart
+      // non-deterministic (a move's answer and a child start came out in the other order).
+      const { plans, watermark } = await exclusively(() => dispatchRepairEvents(input.repairId, state.eventWatermark));
       state.eventWatermark = watermark;
       if (plans.length === 0) continue;
       try {
@@ -79,18 +85,6 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       }
     }
   })();
-
-  // Moves run one at a time; the state is re-checked once a move holds the lock.
-  let busy = false;
-  async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      busy = false;
-    }
-  }
 
   function applyMove(move: Move, args: MoveArgs): Promise<RepairRecord> {
     return exclusively(async () => {
@@ -166,15 +160,13 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       const round = ++pendingRounds;
       const decided = () => state.status !== 'PENDING';
       if (!(await condition(decided, input.approvalReminderMs))) {
-        await recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: `${workflowId}/pending-${round}/reminder` });
+        await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: `${workflowId}/pending-${round}/reminder` }));
         undispatched = true;
         const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
         if (!(await condition(decided, rest))) {
-          await recordRepairEvent({
-            repairId: input.repairId,
-            type: 'approval_escalation',
-            dedupeKey: `${workflowId}/pending-${round}/escalation`,
-          });
+          await exclusively(() =>
+            recordRepairEvent({ repairId: input.repairId, type: 'approval_escalation', dedupeKey: `${workflowId}/pending-${round}/escalation` }),
+          );
           undispatched = true;
           await condition(decided);
         }
