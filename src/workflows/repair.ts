@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -30,13 +31,19 @@ import {
   type SignalMoveArgs,
 } from './definitions';
 
-// Local activities: each is one short, idempotent transaction keyed by the workflow, so it runs
-// inside the workflow task that needs it. A move is then one workflow task instead of a task, an
-// activity task and another task (three server round trips); a retry after a crash re-runs it and
-// finds its own rows.
-const { assignTechnician, recordMove, recordRepairEvent, dispatchRepairEvents } = proxyLocalActivities<RepairActivities>({
+const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
+
+// A move's transaction is a normal activity: it is scheduled only once the update is accepted in
+// a completed workflow task, so the move and its database write are durable together. As a local
+// activity it could commit while the workflow task that held the update was lost (Temporal
+// restarting), leaving the database a move ahead of the workflow (found by the fault suite).
+const { recordMove } = proxyActivities<RepairActivities>({ startToCloseTimeout: '30 seconds', retry });
+
+// The others are keyed by the workflow and safe to run again when a lost workflow task is replayed,
+// so they run as local activities inside the workflow task that needs them (no round trip).
+const { assignTechnician, recordRepairEvent, dispatchRepairEvents } = proxyLocalActivities<RepairActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+  retry,
 });
 
 const invalid = (move: Move, status: string) =>
