@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { DIGEST_WINDOW_MS, digestLines, digestListHtml, digestListText, type DigestItem } from '../domain/notifications/digest';
+import { DIGEST_SEND_TIMEOUT_MS, DIGEST_WINDOW_MS, digestLines, digestListHtml, digestListText, type DigestItem } from '../domain/notifications/digest';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
@@ -18,6 +18,8 @@ export interface DigestRequest {
 export type DigestOutcome =
   | { status: 'sent'; count: number }
   | { status: 'already_sent' }
+  /** Another run holds a fresh claim and is sending it now. */
+  | { status: 'in_progress' }
   | { status: 'empty' }
   | { status: 'failed'; code: string };
 
@@ -67,6 +69,14 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
       let existing = await NotificationDigest.query().findOne({ userId: req.userId, digestDate: req.day });
       if (existing?.status === 'sent') return { status: 'already_sent' };
       if (existing?.status === 'pending') {
+        // A fresh claim belongs to a run still sending (two runs at once); only an attempt that
+        // outlived its timeout can have been left by a dead worker.
+        const fresh = await db
+          .knex('notification_digests')
+          .where('id', existing.id)
+          .where('updated_at', '>', db.knex.raw(`now() - interval '${DIGEST_SEND_TIMEOUT_MS} milliseconds'`))
+          .first<{ id: number } | undefined>('id');
+        if (fresh) return { status: 'in_progress' };
         const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
         await NotificationDigest.query()
           .patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' })

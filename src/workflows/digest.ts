@@ -1,6 +1,6 @@
 import { ActivityFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
-import { digestDay } from '../domain/notifications/digest';
+import { DIGEST_SEND_TIMEOUT_MS, digestDay } from '../domain/notifications/digest';
 
 export interface DailyDigestInput {
   /** The schedule's zone: the day a run belongs to, and so the once-per-day key. */
@@ -50,7 +50,7 @@ export async function dailyDigestWorkflow(input: DailyDigestInput): Promise<Dail
   const totals: DigestTotals = { ...(input.resume?.totals ?? { sent: 0, alreadySent: 0, empty: 0, failed: 0 }) };
   const { sendDigest } = proxyActivities<RepairActivities>({
     taskQueue: input.emailTaskQueue,
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: DIGEST_SEND_TIMEOUT_MS,
     retry: { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 },
   });
 
@@ -63,7 +63,7 @@ export async function dailyDigestWorkflow(input: DailyDigestInput): Promise<Dail
           try {
             const outcome = await sendDigest({ userId, day, windowEnd });
             if (outcome.status === 'sent') totals.sent++;
-            else if (outcome.status === 'already_sent') totals.alreadySent++;
+            else if (outcome.status === 'already_sent' || outcome.status === 'in_progress') totals.alreadySent++;
             else if (outcome.status === 'empty') totals.empty++;
             else totals.failed++;
           } catch (err) {

@@ -84,6 +84,23 @@ describe('workflows: scheduled digest and clean-up', () => {
     assert.equal((await digestMails()).length, 1);
   });
 
+  it('leaves a fresh claim to the run that holds it, and sends one left by a dead worker (once, through the outbox)', async () => {
+    await h.db.knex('notification_digests').delete();
+    const day = new Date().toISOString().slice(0, 10);
+    await h.db.knex('notification_digests').insert({ user_id: ids.ann, digest_date: day, status: 'pending', notification_count: 3, recipient: 'ann@example.com' });
+    const busy = await runDigest();
+    assert.deepEqual([busy.sent, busy.alreadySent], [0, 1], 'another run is sending it');
+    assert.equal((await digestMails()).length, 0);
+
+    // Older than one attempt may take: whoever claimed it is gone.
+    await h.db.knex('notification_digests').update({ updated_at: new Date(Date.now() - 2 * 60_000) });
+    const recovered = await runDigest();
+    assert.deepEqual([recovered.sent, recovered.alreadySent], [1, 0]);
+    const [row] = await h.db.knex('notification_digests').where('user_id', ids.ann);
+    assert.equal(row.status, 'sent');
+    assert.equal((await digestMails()).length, 1);
+  });
+
   it('the clean-up deletes delivery logs older than the retention, in batches, and keeps the rest', async () => {
     const [n] = await h.db.knex('notifications').where('user_id', ids.ann).orderBy('id').limit(1);
     const now = Date.now();

@@ -10,6 +10,12 @@ export interface DigestItem {
   createdAt: Date;
 }
 
+/**
+ * How long one attempt to send a digest may take. A claim younger than this may still be in flight
+ * (another run is sending it); only an older one can be left by a worker that died.
+ */
+export const DIGEST_SEND_TIMEOUT_MS = 60_000;
+
 /** How far back a digest looks: the spec's "last 24 hours". */
 export const DIGEST_WINDOW_MS = DAY;
 
