@@ -3,7 +3,9 @@ import type { RewardRules } from '../domain/rewards';
 import { createDigestActivities } from './digests';
 import { createHousekeepingActivities } from './housekeeping';
 import { createNotificationActivities } from './notifications';
-import { createRepairActivities } from './repairs';
+import type { RepairRecord } from '../domain/repair';
+import type { DeliveryPlan } from './notifications';
+import { createRepairActivities, type MoveCommand } from './repairs';
 import type { Metrics } from './transports/metrics';
 import type { Transport } from './transports/types';
 
@@ -22,12 +24,29 @@ export interface ActivityDeps {
 
 /** All I/O the workflows need, built from the clients handed in (real or local). */
 export function createActivities(deps: ActivityDeps) {
+  const repairs = createRepairActivities(deps);
+  const notifications = createNotificationActivities(deps);
   return {
-    ...createRepairActivities(deps),
-    ...createNotificationActivities(deps),
+    ...repairs,
+    ...notifications,
     ...createDigestActivities(deps),
     ...createHousekeepingActivities(deps),
+    /**
+     * A move, then the notifications of the events after `afterEventId` (the move's own, and any
+     * recorded meanwhile), in the one activity: the workflow answers the move and starts the
+     * deliveries in the same workflow task. Both halves are idempotent, so a retry repeats neither.
+     */
+    async recordMove(cmd: MoveCommand, afterEventId: number): Promise<MoveResult> {
+      const record = await repairs.recordMove(cmd);
+      return { record, ...(await notifications.dispatchRepairEvents(cmd.repairId, afterEventId)) };
+    },
   };
+}
+
+export interface MoveResult {
+  record: RepairRecord;
+  plans: DeliveryPlan[];
+  watermark: number;
 }
 
 export type RepairActivities = ReturnType<typeof createActivities>;

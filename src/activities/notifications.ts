@@ -7,7 +7,7 @@ import { renderTemplate } from '../domain/notifications/templates';
 import { budgetMonthStart, SMS_BUDGET_REASON, smsWithinBudget } from '../domain/notifications/sms-budget';
 import type { Category, DeliveryChannel, NotificationPreferences, Priority } from '../domain/notifications/types';
 import type { DeliveryLog, Notification, NotificationEvent } from '../db/models';
-import { loadPreferences } from '../db/queries/preferences';
+import { loadPreferencesOf } from '../db/queries/preferences';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { ActivityDeps } from './index';
 import { metric, recordFailure } from './transports/metrics';
@@ -16,6 +16,8 @@ import { DeliveryError } from './transports/types';
 export interface DeliveryPlan {
   notificationId: number;
   channels: DeliveryChannel[];
+  /** Loaded with the plan when it is made, so deciding needs no further read. */
+  context?: DeliveryContext;
 }
 
 export interface DeliveryContext {
@@ -29,6 +31,28 @@ export interface DeliveryOutcome {
   status: 'sent' | 'failed' | 'suppressed';
   attempt: number;
   code?: string;
+}
+
+export interface Suppression {
+  notificationId: number;
+  channel: DeliveryChannel;
+  reason: string;
+}
+
+/** How many sends of one batch run at once: enough to overlap provider calls, few enough to share the pool. */
+const BATCH_PARALLELISM = 4;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 interface Recipient {
@@ -148,6 +172,29 @@ export function createNotificationActivities({ db, transport, metrics, appUrl, s
     return Number(row?.spent ?? 0);
   }
 
+  /** Priority, category, preferences and address of several notifications, in two queries. */
+  async function contextsOf(ids: number[]): Promise<Map<number, DeliveryContext>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<Pick<Notification, 'id' | 'userId' | 'priority' | 'category'> & Record<'email' | 'phone', string | null> & Record<'emailVerified' | 'phoneVerified', boolean | null>> =
+      await db
+        .knex('notifications as n')
+        .leftJoin('users as u', 'u.id', 'n.userId')
+        .whereIn('n.id', ids)
+        .select('n.id', 'n.userId', 'n.priority', 'n.category', 'u.email', 'u.emailVerified', 'u.phone', 'u.phoneVerified');
+    const preferences = await loadPreferencesOf(db.knex, [...new Set(rows.map((r) => r.userId))]);
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          priority: r.priority,
+          category: r.category,
+          preferences: preferences.get(r.userId)!,
+          address: { email: r.email ?? null, emailVerified: Boolean(r.emailVerified), phone: r.phone ?? null, phoneVerified: Boolean(r.phoneVerified) },
+        },
+      ]),
+    );
+  }
+
   /**
    * One attempt to send a notification on a channel: at most one message ever goes out per
    * notification and channel. The attempt is claimed (a `pending` log row) before the provider
@@ -221,35 +268,63 @@ export function createNotificationActivities({ db, transport, metrics, appUrl, s
           if (channels.length) plans.push({ notificationId: n.id, channels });
         }
       }
-      return { plans, watermark: events.at(-1)?.id ?? afterEventId };
+      const contexts = await contextsOf(plans.map((p) => p.notificationId));
+      return { plans: plans.map((p) => ({ ...p, context: contexts.get(p.notificationId) })), watermark: events.at(-1)?.id ?? afterEventId };
     },
 
     async loadDeliveryContext(notificationId: number): Promise<DeliveryContext> {
-      const n = await Notification.query().findById(notificationId);
-      if (!n) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
-      const user = await User.query().findById(n.userId);
-      return {
-        priority: n.priority,
-        category: n.category,
-        preferences: await loadPreferences(db.knex, n.userId),
-        address: {
-          email: user?.email ?? null,
-          emailVerified: Boolean(user?.emailVerified),
-          phone: user?.phone ?? null,
-          phoneVerified: Boolean(user?.phoneVerified),
-        },
-      };
+      const context = (await contextsOf([notificationId])).get(notificationId);
+      if (!context) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
+      return context;
     },
 
-    /** A delivery the rules skipped (disabled channel, category off, no address): logged as suppressed. */
-    async recordSuppressed(notificationId: number, channel: DeliveryChannel, reason: string): Promise<void> {
-      // Idempotent: a retried activity finds its own row (the newest) and writes nothing.
-      const newest = await DeliveryLog.query().where({ notificationId, channel }).orderBy('attempt', 'desc').first();
-      if (newest?.status === 'suppressed' && newest.errorCode === reason) return;
-      await appendLog({ notificationId, channel, status: 'suppressed', errorCode: reason });
+    /** Deliveries the rules skipped (disabled channel, category off, no address): each logged as suppressed. */
+    async recordSuppressed(items: Suppression[]): Promise<void> {
+      for (const { notificationId, channel, reason } of items) {
+        // Idempotent: a retried activity finds its own row (the newest) and writes nothing.
+        const newest = await DeliveryLog.query().where({ notificationId, channel }).orderBy('attempt', 'desc').first();
+        if (newest?.status === 'suppressed' && newest.errorCode === reason) continue;
+        await appendLog({ notificationId, channel, status: 'suppressed', errorCode: reason });
+      }
+    },
+
+    /**
+     * The SMS of one dispatch in one activity task rather than one each (SNS has no send-rate
+     * quota to respect, unlike SES). Each still goes through its own claim, log and outcome. A
+     * transient failure retries the batch, where those already sent answer from their logs; on
+     * the last attempt (`maxAttempts`, the activity's retry policy) the failures are returned.
+     */
+    async sendSmsBatch(notificationIds: number[], maxAttempts: number): Promise<Record<number, DeliveryOutcome>> {
+      const { attempt } = Context.current().info;
+      const results = await mapLimit(notificationIds, BATCH_PARALLELISM, async (id) => {
+        try {
+          return await deliver(id, 'sms');
+        } catch (err) {
+          return err instanceof Error ? err : new Error(String(err));
+        }
+      });
+      const outcomes: Record<number, DeliveryOutcome> = {};
+      const transient: Error[] = [];
+      results.forEach((r, i) => {
+        if (!(r instanceof Error)) {
+          outcomes[notificationIds[i]!] = r;
+          return;
+        }
+        const permanent = r instanceof ApplicationFailure && r.nonRetryable;
+        if (!permanent) transient.push(r);
+        outcomes[notificationIds[i]!] = { status: 'failed', attempt, code: r instanceof ApplicationFailure ? (r.type ?? 'UNEXPECTED') : 'UNEXPECTED' };
+      });
+      if (transient.length > 0 && attempt < maxAttempts) {
+        const first = transient[0]!;
+        throw ApplicationFailure.create({
+          message: `${transient.length} of ${notificationIds.length} SMS failed for now: ${first.message}`,
+          type: first instanceof ApplicationFailure ? (first.type ?? 'UNEXPECTED') : 'UNEXPECTED',
+          cause: first,
+        });
+      }
+      return outcomes;
     },
 
     sendEmail: (notificationId: number) => deliver(notificationId, 'email'),
-    sendSms: (notificationId: number) => deliver(notificationId, 'sms'),
   };
 }

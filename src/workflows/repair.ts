@@ -14,8 +14,10 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
+import type { DeliveryPlan } from '../activities/notifications';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord } from '../domain/repair';
+import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
 import { oneAtATime } from './one-at-a-time';
 import {
@@ -64,8 +66,29 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   // Moves, and every local activity, run one at a time; a move re-checks the state once it holds the lock.
   const exclusively = oneAtATime();
 
-  // Every activity that can record events raises this flag; the dispatcher below turns the new
-  // events into notifications and starts their deliveries, off the path of the caller's answer.
+  // Deliveries run here, beside the moves; only those quiet hours hold go to a workflow of their own,
+  // which may outlive this one (the wait can end after COMPLETED).
+  const deliveries: Promise<unknown>[] = [];
+  const deliver = (plans: DeliveryPlan[], watermark: number) => {
+    if (plans.length === 0) return;
+    const handOff = async (held: DeliveryPlan[]) => {
+      try {
+        await startChild(deliverNotificationsWorkflow, {
+          workflowId: `${workflowId}/notifications-${watermark}`,
+          args: [{ plans: held, ...input.delivery }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        });
+      } catch (err) {
+        // Already handed off (started before a reset of this history): nothing to do.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    };
+    deliveries.push(deliverPlans(plans, { options: input.delivery, serially: exclusively, handOff }));
+  };
+
+  // A move dispatches its own events. Other activities that record events (assignment, reminders)
+  // raise this flag, and the dispatcher turns their events into notifications and deliveries.
   let undispatched = true; // events recorded when the repair was created
   let finished = false;
   const dispatcher = (async () => {
@@ -77,19 +100,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       // non-deterministic (a move's answer and a child start came out in the other order).
       const { plans, watermark } = await exclusively(() => dispatchRepairEvents(input.repairId, state.eventWatermark));
       state.eventWatermark = watermark;
-      if (plans.length === 0) continue;
-      try {
-        // The delivery outlives this workflow (a quiet-hours wait may end after COMPLETED).
-        await startChild(deliverNotificationsWorkflow, {
-          workflowId: `${workflowId}/notifications-${watermark}`,
-          args: [{ plans, ...input.delivery }],
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        });
-      } catch (err) {
-        // Already delivering (started before a reset of this history): nothing to do.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      deliver(plans, watermark);
     }
   })();
 
@@ -98,8 +109,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       const to = nextStatus(move, state.status);
       if (to === null) throw invalid(move, state.status);
       const moveId = `${workflowId}/${++state.moves}-${move}`;
-      const record = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args });
-      undispatched = true;
+      const { record, plans, watermark } = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args }, state.eventWatermark);
+      state.eventWatermark = watermark;
+      deliver(plans, watermark);
       const technicianChanged = record.technicianId !== state.technicianId;
       state.status = record.status;
       state.technicianId = record.technicianId;
@@ -187,5 +199,6 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   await condition(allHandlersFinished);
   finished = true;
   await dispatcher;
+  await Promise.all(deliveries);
   return state;
 }

@@ -14,8 +14,8 @@ const faults = { failAfterCommit: new Set<string>() };
 function withFaults(real: RepairActivities): RepairActivities {
   return {
     ...real,
-    async recordMove(cmd: MoveCommand) {
-      const result = await real.recordMove(cmd);
+    async recordMove(cmd: MoveCommand, afterEventId: number) {
+      const result = await real.recordMove(cmd, afterEventId);
       if (faults.failAfterCommit.delete(`recordMove:${cmd.move}:${cmd.repairId}`)) {
         throw ApplicationFailure.retryable('injected: worker lost the reply after the commit');
       }

@@ -12,9 +12,7 @@ interface Row {
   digestEnabled: boolean;
 }
 
-/** A user's preferences; users who never saved any have the defaults. */
-export async function loadPreferences(knex: Knex | Knex.Transaction, userId: number): Promise<NotificationPreferences> {
-  const row = await knex<Row>('notification_preferences').where('user_id', userId).first();
+function fromRow(row: Row | undefined): NotificationPreferences {
   if (!row) return structuredClone(DEFAULT_PREFERENCES);
   return {
     emailEnabled: row.emailEnabled,
@@ -28,6 +26,18 @@ export async function loadPreferences(knex: Knex | Knex.Transaction, userId: num
     },
     digestEnabled: row.digestEnabled,
   };
+}
+
+/** A user's preferences; users who never saved any have the defaults. */
+export async function loadPreferences(knex: Knex | Knex.Transaction, userId: number): Promise<NotificationPreferences> {
+  return fromRow(await knex<Row>('notification_preferences').where('user_id', userId).first());
+}
+
+/** Several users' preferences in one query, keyed by user id (every id asked for is present). */
+export async function loadPreferencesOf(knex: Knex | Knex.Transaction, userIds: number[]): Promise<Map<number, NotificationPreferences>> {
+  const rows = userIds.length ? await knex<Row & { userId: number }>('notification_preferences').whereIn('user_id', userIds) : [];
+  const byUser = new Map(rows.map((r) => [r.userId, r]));
+  return new Map(userIds.map((id) => [id, fromRow(byUser.get(id))]));
 }
 
 export async function savePreferences(knex: Knex | Knex.Transaction, userId: number, p: NotificationPreferences): Promise<void> {
