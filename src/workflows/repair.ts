@@ -16,7 +16,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
 import type { DeliveryPlan } from '../activities/notifications';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
-import type { RepairRecord } from '../domain/repair';
+import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
 import { oneAtATime } from './one-at-a-time';
@@ -104,12 +104,21 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     }
   })();
 
+  // Where the move being recorded leads. Its transaction commits before the workflow hears back
+  // (a worker killed in between leaves the answer to the activity's retry), so a caller who read
+  // the new status from the database may already send the next move: it waits for its turn
+  // rather than being refused by a state that is about to change.
+  let inFlight: RepairStatus | null = null;
+
   function applyMove(move: Move, args: MoveArgs): Promise<RepairRecord> {
     return exclusively(async () => {
       const to = nextStatus(move, state.status);
       if (to === null) throw invalid(move, state.status);
       const moveId = `${workflowId}/${++state.moves}-${move}`;
-      const { record, plans, watermark } = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args }, state.eventWatermark);
+      inFlight = to;
+      const { record, plans, watermark } = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args }, state.eventWatermark).finally(
+        () => (inFlight = null),
+      );
       state.eventWatermark = watermark;
       deliver(plans, watermark);
       const technicianChanged = record.technicianId !== state.technicianId;
@@ -127,7 +136,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     setHandler(moveUpdates[move], (args) => applyMove(move, args), {
       // Rejected before anything is written or recorded in history: the API answers 409.
       validator: (args: MoveArgs) => {
-        if (nextStatus(move, state.status) === null) throw invalid(move, state.status);
+        if (nextStatus(move, state.status) === null && (inFlight === null || nextStatus(move, inFlight) === null)) {
+          throw invalid(move, state.status);
+        }
         if (move === 'assign' && args.technicianId === undefined) {
           throw ApplicationFailure.nonRetryable('assign needs a technicianId', FAILURE.INVALID_TECHNICIAN);
         }

@@ -14,6 +14,8 @@ const PHONES = {
   crashLocal: '+15550000004', // accepted, then the worker "dies" before recording it
   crashAws: '+15550000005', // the same, with a provider that cannot deduplicate
 };
+/** Two users of one fleet, so one event's SMS go out as one batch: one always throttled, one fine. */
+const BATCH = { throttled: '+15550000006', fine: '+15550000007' };
 const calls = new Map<string, number>();
 /** A send that has reached the provider but never reports back, until released (after the suite). */
 function hold() {
@@ -28,7 +30,7 @@ function faultyTransport(real: Transport, zombies: Promise<void>): Transport {
     sendEmail: (m) => real.sendEmail(m),
     async sendSms(m: SmsMessage) {
       calls.set(m.to, (calls.get(m.to) ?? 0) + 1);
-      if (m.to === PHONES.flaky) throw new DeliveryError('SNS Publish failed (Throttling): Rate exceeded', 'Throttling', false);
+      if (m.to === PHONES.flaky || m.to === BATCH.throttled) throw new DeliveryError('SNS Publish failed (Throttling): Rate exceeded', 'Throttling', false);
       if (m.to === PHONES.badNumber) {
         throw new DeliveryError('SNS Publish failed (InvalidParameterValueException): Invalid parameter: PhoneNumber', 'InvalidParameterValueException', true);
       }
@@ -146,6 +148,25 @@ describe('workflow: notification delivery', () => {
     assert.deepEqual(logs.map((l) => [l.attempt, l.status, l.errorCode]), [[1, 'failed', 'WORKER_LOST'], [2, 'sent', null]]);
     const outbox = await h.db.knex('outbox_messages').where({ to: PHONES.crashLocal });
     assert.equal(outbox.length, 1, 'one message, although the provider was called twice');
+  });
+
+  it("retries a batch's transient failure without sending its delivered SMS again", async () => {
+    const fleet = await insertCustomer(h.db, 'Fleet batch');
+    for (const [name, phone] of Object.entries(BATCH)) {
+      const { userId } = await insertUser(h.db, `batch-${name}`, 'customer', { customerId: fleet });
+      await h.db.models.User.query().patch({ phone }).where('id', userId);
+    }
+    await requestApproval(fleet);
+    const throttled = await eventually(async () => {
+      const rows = await smsLogs(BATCH.throttled);
+      return rows.length === 3 ? rows : undefined;
+    }, 'three attempts at the throttled number');
+    assert.deepEqual(throttled.map((l) => [l.attempt, l.status]), [[1, 'failed'], [2, 'failed'], [3, 'failed']]);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual((await smsLogs(BATCH.fine)).map((l) => [l.attempt, l.status]), [[1, 'sent']], 'one attempt, one log');
+    assert.equal(calls.get(BATCH.fine), 1, 'the provider saw the delivered SMS once, through three attempts of its batch');
+    assert.equal((await h.db.knex('outbox_messages').where({ to: BATCH.fine })).length, 1);
+    assert.equal(calls.get(BATCH.throttled), 3);
   });
 
   it('releases the held SMS when the quiet window ends', async function () {

@@ -9,13 +9,17 @@ import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 /** Fault injection: the next matching activity call does its real work (commits), then fails. */
-const faults = { failAfterCommit: new Set<string>() };
+const faults = { failAfterCommit: new Set<string>(), holdAfterCommit: new Map<string, Promise<void>>() };
 
 function withFaults(real: RepairActivities): RepairActivities {
   return {
     ...real,
     async recordMove(cmd: MoveCommand, afterEventId: number) {
       const result = await real.recordMove(cmd, afterEventId);
+      const key = `recordMove:${cmd.move}:${cmd.repairId}`;
+      const hold = faults.holdAfterCommit.get(key);
+      faults.holdAfterCommit.delete(key);
+      await hold;
       if (faults.failAfterCommit.delete(`recordMove:${cmd.move}:${cmd.repairId}`)) {
         throw ApplicationFailure.retryable('injected: worker lost the reply after the commit');
       }
@@ -139,6 +143,23 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateCompletedEventAttributes,
     );
     assert.deepEqual(updates, [], 'validator rejections leave no update in the workflow history');
+  });
+
+  it('queues a move sent while the previous one is committed but not yet answered (a client that read the database)', async () => {
+    const { id, handle } = await create(customerToken, { unitNumber: 'IF-1', description: 'chip' });
+    await assigned(handle);
+    let release: () => void = () => undefined;
+    faults.holdAfterCommit.set(`recordMove:submit:${id}`, new Promise<void>((r) => (release = r)));
+    const submitted = handle.executeUpdate(moveUpdates.submit, { args: [{ actor: admin, estimatedCost: 30 }] });
+    await eventually(async () => ((await h.db.models.Repair.query().findById(id))!.status === 'PENDING' ? true : undefined), 'the committed submit');
+    assert.equal((await handle.query(stateQuery)).status, 'REQUESTED', 'the workflow has not heard back yet');
+    const approved = handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
+    // Still refused: a move that no state on the way allows.
+    await assert.rejects(handle.executeUpdate(moveUpdates.complete, { args: [{ actor: admin }] }), WorkflowUpdateFailedError);
+    release();
+    assert.equal((await submitted).status, 'PENDING');
+    assert.equal((await approved).status, 'APPROVED');
+    assert.deepEqual((await historyOf(id)).map((r) => r.move), ['create', 'assign', 'submit', 'approve']);
   });
 
   it('moves on an approve signal (admins in the Temporal UI/CLI) and ignores an invalid one', async () => {
