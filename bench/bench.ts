@@ -36,6 +36,7 @@ Options:
   --temporal-db KIND    file (default: SQLite file, like npm start) or memory (in-memory SQLite, like npm test)
   --out DIR             where the JSON (and, for a sweep, the SVG) go (default bench/results)
   --no-save             print only, write nothing
+  --cpu-prof DIR        the API and worker write V8 CPU profiles (api.cpuprofile, worker.cpuprofile) to DIR
   --help                this text
 
 Writes <out>/<UTC date-time>.json and, with 2+ levels, <out>/<same name>.svg.`;
@@ -53,6 +54,8 @@ interface Options {
   temporalDb: 'file' | 'memory';
   out: string;
   save: boolean;
+  /** Where the API and worker write V8 CPU profiles (--cpu-prof), if anywhere. */
+  cpuProf: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -67,6 +70,7 @@ function parseArgs(argv: string[]): Options {
     temporalDb: 'file',
     out: path.join(__dirname, 'results'),
     save: true,
+    cpuProf: null,
   };
   const whole = (name: string, v: string | undefined, min: number) => {
     const n = Number(v);
@@ -117,6 +121,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case 'no-save':
         o.save = false;
+        break;
+      case 'cpu-prof':
+        o.cpuProf = path.resolve(value() ?? '');
         break;
       default:
         throw new Error(`unknown option ${flag} (see --help)`);
@@ -181,8 +188,12 @@ interface Proc {
   rssSamples: number;
 }
 
+/** Set from --cpu-prof: the API and worker then write V8 CPU profiles there when they exit. */
+let cpuProfDir: string | null = null;
+
 function spawnNode(name: string, script: string, env: Record<string, string>, onStdout?: (s: string) => void): Proc {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
+  const profile = cpuProfDir && (name === 'api' || name === 'worker') ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--require', 'tsx/cjs', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -707,6 +718,7 @@ function printLevel(l: Level) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  cpuProfDir = opts.cpuProf;
   const startedAt = new Date();
   const loadAtStart = os.loadavg().map((x) => round(x, 2));
   // At the start: the worker and API load the working tree as it is now (others may commit meanwhile).

@@ -43,7 +43,7 @@ export interface Suppression {
 const BATCH_PARALLELISM = 4;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -63,7 +63,7 @@ interface Recipient {
 const money = (v: unknown) => (typeof v === 'number' ? `$${v.toFixed(2)}` : 'to be confirmed');
 
 export function createNotificationActivities({ db, transport, metrics, appUrl, smsBudget }: ActivityDeps) {
-  const { Notification, NotificationEvent, DeliveryLog, User } = db.models;
+  const { Notification, NotificationEvent, DeliveryLog } = db.models;
 
   async function recipientsOf(trx: Knex.Transaction, event: NotificationEvent): Promise<Recipient[]> {
     const p = event.payload;
@@ -212,62 +212,103 @@ export function createNotificationActivities({ db, transport, metrics, appUrl, s
   }
 
   /**
-   * One attempt to send a notification on a channel: at most one message ever goes out per
-   * notification and channel. The attempt is claimed (a `pending` log row) before the provider
-   * is called; a claim left behind by a worker that died mid-send means the outcome is unknown,
-   * and with a provider that cannot deduplicate (SES, SNS) we then refuse to risk a second copy.
+   * One attempt to send each of several notifications on a channel: at most one message ever goes
+   * out per notification and channel. Each attempt is claimed (a `pending` log row) before the
+   * provider is called and finished as soon as the provider answers; a claim left behind by a
+   * worker that died mid-send means the outcome is unknown, and with a provider that cannot
+   * deduplicate (SES, SNS) we then refuse to risk a second copy. The reads and the claims are one
+   * query each for the whole batch; each send and its outcome are its own.
+   * Returns each notification's outcome, or the error its attempt ended with.
    */
-  async function deliver(notificationId: number, channel: DeliveryChannel): Promise<DeliveryOutcome> {
+  async function deliverMany(ids: number[], channel: DeliveryChannel): Promise<Map<number, DeliveryOutcome | Error>> {
     const attempt = Context.current().info.attempt; // Temporal's count, reported back to the workflow
-    const n = await Notification.query().findById(notificationId).withGraphJoined('user');
-    if (!n || !n.user) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
-    const logs = await DeliveryLog.query().where({ notificationId, channel });
-    if (logs.some((l) => l.status === 'sent')) return { status: 'sent', attempt };
-    const orphan = logs.find((l) => l.status === 'pending');
-    if (orphan) {
-      const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
-      await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' }).where('id', orphan.id);
-      // The local outbox deduplicates by notification and channel, so sending again is safe there.
-      if (transport.name !== 'local') {
-        recordFailure(metrics, channel, code);
-        return { status: 'failed', attempt, code };
+    const out = new Map<number, DeliveryOutcome | Error>();
+    const [found, allLogs] = await Promise.all([
+      Notification.query().findByIds(ids).withGraphJoined('user'),
+      DeliveryLog.query().whereIn('notificationId', ids).where({ channel }),
+    ]);
+    const byId = new Map(found.map((n) => [n.id, n]));
+    let spentUsd: number | undefined; // read once, then counted on as this batch claims its SMS
+    const claims: Array<{ n: Notification; to: string; attempt: number }> = [];
+    for (const id of ids) {
+      const n = byId.get(id);
+      if (!n || !n.user) {
+        out.set(id, ApplicationFailure.nonRetryable(`notification ${id} does not exist`, 'NotificationMissing'));
+        continue;
       }
-    }
-    const to = channel === 'email' ? n.user.email : n.user.phone;
-    if (!to) {
-      await appendLog({ notificationId, channel, status: 'suppressed', errorCode: 'no_address' }, logs);
-      return { status: 'suppressed', attempt, code: 'no_address' };
-    }
-    if (channel === 'sms') {
-      const spentUsd = await smsSpentThisMonth();
-      if (!smsWithinBudget({ priority: n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {
-        const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
-        await appendLog({ notificationId, channel, status: 'suppressed', recipient: to, errorCode: SMS_BUDGET_REASON, errorMessage }, logs);
-        return { status: 'suppressed', attempt, code: SMS_BUDGET_REASON };
+      const logs = allLogs.filter((l) => l.notificationId === id);
+      if (logs.some((l) => l.status === 'sent')) {
+        out.set(id, { status: 'sent', attempt });
+        continue;
       }
+      const orphan = logs.find((l) => l.status === 'pending');
+      if (orphan) {
+        const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
+        await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' }).where('id', orphan.id);
+        // The local outbox deduplicates by notification and channel, so sending again is safe there.
+        if (transport.name !== 'local') {
+          recordFailure(metrics, channel, code);
+          out.set(id, { status: 'failed', attempt, code });
+          continue;
+        }
+      }
+      const to = channel === 'email' ? n.user.email : n.user.phone;
+      if (!to) {
+        await appendLog({ notificationId: id, channel, status: 'suppressed', errorCode: 'no_address' }, logs);
+        out.set(id, { status: 'suppressed', attempt, code: 'no_address' });
+        continue;
+      }
+      if (channel === 'sms') {
+        spentUsd ??= await smsSpentThisMonth();
+        if (!smsWithinBudget({ priority: n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {
+          const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
+          await appendLog({ notificationId: id, channel, status: 'suppressed', recipient: to, errorCode: SMS_BUDGET_REASON, errorMessage }, logs);
+          out.set(id, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
+          continue;
+        }
+        spentUsd += smsBudget.costEstimateUsd;
+      }
+      claims.push({ n, to, attempt: Math.max(0, ...logs.map((l) => l.attempt)) + 1 });
     }
-    const claim = await appendLog({ notificationId, channel, status: 'pending', recipient: to }, logs);
+    if (claims.length === 0) return out;
 
-    const started = performance.now();
-    try {
-      const result =
-        channel === 'email'
-          ? await transport.sendEmail({ notificationId, to, subject: n.content.emailSubject, html: n.content.emailHtml, text: n.content.emailText })
-          : await transport.sendSms({ notificationId, to, body: n.content.sms });
-      await finish(claim.id, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd });
-      metrics.record(metric.success(channel));
-      metrics.record(metric.duration(channel, performance.now() - started));
-      if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
-      return { status: 'sent', attempt };
-    } catch (err) {
-      const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
-      await finish(claim.id, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) });
-      recordFailure(metrics, channel, e.code);
-      // The scrubbed message and code go to the workflow history; the provider's raw error (which
-      // can echo request details) stays in the delivery log's process, not in Temporal.
-      const failure = { message: e.message, type: e.code };
-      throw e.permanent ? ApplicationFailure.create({ ...failure, nonRetryable: true }) : ApplicationFailure.create(failure);
-    }
+    // Two writers racing for the same attempt number collide on the unique key; the activity retries.
+    const claimed: Array<{ id: number; notificationId: number }> = await db
+      .knex('delivery_logs')
+      .insert(claims.map((c) => ({ notificationId: c.n.id, channel, status: 'pending', recipient: c.to, attempt: c.attempt })))
+      .returning(['id', 'notificationId']);
+    const claimOf = new Map(claimed.map((r) => [r.notificationId, r.id]));
+
+    await mapLimit(claims, BATCH_PARALLELISM, async ({ n, to }) => {
+      const logId = claimOf.get(n.id)!;
+      const started = performance.now();
+      try {
+        const result =
+          channel === 'email'
+            ? await transport.sendEmail({ notificationId: n.id, to, subject: n.content.emailSubject, html: n.content.emailHtml, text: n.content.emailText })
+            : await transport.sendSms({ notificationId: n.id, to, body: n.content.sms });
+        await finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd });
+        metrics.record(metric.success(channel));
+        metrics.record(metric.duration(channel, performance.now() - started));
+        if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
+        out.set(n.id, { status: 'sent', attempt });
+      } catch (err) {
+        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
+        await finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) });
+        recordFailure(metrics, channel, e.code);
+        // The scrubbed message and code go to the workflow history; the provider's raw error (which
+        // can echo request details) stays in the delivery log's process, not in Temporal.
+        const failure = { message: e.message, type: e.code };
+        out.set(n.id, e.permanent ? ApplicationFailure.create({ ...failure, nonRetryable: true }) : ApplicationFailure.create(failure));
+      }
+    });
+    return out;
+  }
+
+  async function deliver(notificationId: number, channel: DeliveryChannel): Promise<DeliveryOutcome> {
+    const result = (await deliverMany([notificationId], channel)).get(notificationId)!;
+    if (result instanceof Error) throw result;
+    return result;
   }
 
   return {
@@ -312,13 +353,8 @@ export function createNotificationActivities({ db, transport, metrics, appUrl, s
      */
     async sendSmsBatch(notificationIds: number[], maxAttempts: number): Promise<Record<number, DeliveryOutcome>> {
       const { attempt } = Context.current().info;
-      const results = await mapLimit(notificationIds, BATCH_PARALLELISM, async (id) => {
-        try {
-          return await deliver(id, 'sms');
-        } catch (err) {
-          return err instanceof Error ? err : new Error(String(err));
-        }
-      });
+      const delivered = await deliverMany(notificationIds, 'sms');
+      const results = notificationIds.map((id) => delivered.get(id)!);
       const outcomes: Record<number, DeliveryOutcome> = {};
       const transient: Error[] = [];
       results.forEach((r, i) => {
