@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import type { RewardRules } from '../domain/rewards';
+import { createDeliveryActivities } from './deliveries';
 import { createDigestActivities } from './digests';
 import { createHousekeepingActivities } from './housekeeping';
 import { createNotificationActivities } from './notifications';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...repairs,
     ...notifications,
+    ...createDeliveryActivities(deps),
     ...createDigestActivities(deps),
     ...createHousekeepingActivities(deps),
     /**

@@ -1,6 +1,7 @@
 import { ActivityFailure, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
-import type { DeliveryContext, DeliveryOutcome, DeliveryPlan, Suppression } from '../activities/notifications';
+import type { DeliveryOutcome, Suppression } from '../activities/deliveries';
+import type { DeliveryContext, DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
 import { SMS_BUDGET_REASON } from '../domain/notifications/sms-budget';
 import type { DeliveryChannel } from '../domain/notifications/types';
