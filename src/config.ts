@@ -73,6 +73,7 @@ const envSchema = z
     DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
     DELIVERY_RETRY_INITIAL: duration('2s'),
     DELIVERY_ATTEMPT_TIMEOUT: duration('30s'),
+    DELIVERY_INLINE_MAX: z.coerce.number().int().min(0).max(100_000).default(50),
     EMAIL_FROM: z.string().trim().min(3).default('RS Systems <no-reply@rs-systems.example>'),
     EMAIL_REPLY_TO: optionalText,
     SES_CONFIGURATION_SET: optionalText,
@@ -152,6 +153,8 @@ export interface Config {
     maxAttempts: number;
     retryInitialMs: number;
     attemptTimeoutMs: number;
+    /** Dispatches with more recipients than this go to a delivery workflow of their own. */
+    inlineMax: number;
     emailFrom: string;
     emailReplyTo?: string;
     sesConfigurationSet?: string;
@@ -215,6 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       retryInitialMs: e.DELIVERY_RETRY_INITIAL,
       attemptTimeoutMs: e.DELIVERY_ATTEMPT_TIMEOUT,
+      inlineMax: e.DELIVERY_INLINE_MAX,
       emailFrom: e.EMAIL_FROM,
       emailReplyTo: e.EMAIL_REPLY_TO,
       sesConfigurationSet: e.SES_CONFIGURATION_SET,

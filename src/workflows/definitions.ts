@@ -36,6 +36,11 @@ export interface RepairWorkflowInput {
   approvalEscalationMs: number;
   /** How notifications caused by this repair are delivered. */
   delivery: { emailTaskQueue: string; maxAttempts: number; retryInitialMs: number; attemptTimeoutMs: number };
+  /**
+   * A dispatch with more recipients than this is delivered by a workflow of its own, so a large
+   * fleet's fan-out does not swell this history (absent in workflows started before it existed).
+   */
+  deliveryInlineMax?: number;
 }
 
 export interface RepairWorkflowState {

@@ -66,8 +66,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   // Moves, and every local activity, run one at a time; a move re-checks the state once it holds the lock.
   const exclusively = oneAtATime();
 
-  // Deliveries run here, beside the moves; only those quiet hours hold go to a workflow of their own,
-  // which may outlive this one (the wait can end after COMPLETED).
+  // Deliveries run here, beside the moves. Those quiet hours hold go to a workflow of their own,
+  // which may outlive this one (the wait can end after COMPLETED), and so does a large fleet's
+  // dispatch, whose hundreds of sends would otherwise swell this history.
   const deliveries: Promise<unknown>[] = [];
   const deliver = (plans: DeliveryPlan[], watermark: number) => {
     if (plans.length === 0) return;
@@ -84,7 +85,8 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
     };
-    deliveries.push(deliverPlans(plans, { options: input.delivery, serially: exclusively, handOff }));
+    const large = input.deliveryInlineMax !== undefined && plans.length > input.deliveryInlineMax;
+    deliveries.push(large ? handOff(plans) : deliverPlans(plans, { options: input.delivery, serially: exclusively, handOff }));
   };
 
   // A move dispatches its own events. Other activities that record events (assignment, reminders)

@@ -65,7 +65,8 @@ describe('workflow: notification delivery', () => {
 
   before(async () => {
     h = await startHarness(
-      { DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_INITIAL: '200ms', DELIVERY_ATTEMPT_TIMEOUT: '2s' },
+      // Inline up to one recipient: the two-user fleet below is delivered by a workflow of its own.
+      { DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_INITIAL: '200ms', DELIVERY_ATTEMPT_TIMEOUT: '2s', DELIVERY_INLINE_MAX: '1' },
       { wrapTransport: (real) => faultyTransport(real, zombies.promise) },
     );
     await insertUser(h.db, 'root', 'admin');
@@ -156,7 +157,7 @@ describe('workflow: notification delivery', () => {
       const { userId } = await insertUser(h.db, `batch-${name}`, 'customer', { customerId: fleet });
       await h.db.models.User.query().patch({ phone }).where('id', userId);
     }
-    await requestApproval(fleet);
+    const repairId = await requestApproval(fleet);
     const throttled = await eventually(async () => {
       const rows = await smsLogs(BATCH.throttled);
       return rows.length === 3 ? rows : undefined;
@@ -167,6 +168,10 @@ describe('workflow: notification delivery', () => {
     assert.equal(calls.get(BATCH.fine), 1, 'the provider saw the delivered SMS once, through three attempts of its batch');
     assert.equal((await h.db.knex('outbox_messages').where({ to: BATCH.fine })).length, 1);
     assert.equal(calls.get(BATCH.throttled), 3);
+    // Two recipients are more than DELIVERY_INLINE_MAX: their dispatch had a workflow of its own.
+    const own: string[] = [];
+    for await (const wf of h.deps.temporal.client.workflow.list({ query: 'WorkflowType = "deliverNotificationsWorkflow"' })) own.push(wf.workflowId);
+    assert.equal(own.filter((id) => id.startsWith(`repair-${repairId}/notifications-`)).length, 1);
   });
 
   it('releases the held SMS when the quiet window ends', async function () {

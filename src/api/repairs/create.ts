@@ -115,6 +115,7 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
       retryInitialMs: deps.config.notifications.retryInitialMs,
       attemptTimeoutMs: deps.config.notifications.attemptTimeoutMs,
     },
+    deliveryInlineMax: deps.config.notifications.inlineMax,
   };
   try {
     // Bounded: while Temporal is down the client would retry for a long time; the caller gets 503 sooner.
