@@ -86,7 +86,11 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       }
     };
     const large = input.deliveryInlineMax !== undefined && plans.length > input.deliveryInlineMax;
-    deliveries.push(large ? handOff(plans) : deliverPlans(plans, { options: input.delivery, serially: exclusively, handOff }));
+    const delivery = large ? handOff(plans) : deliverPlans(plans, { options: input.delivery, serially: exclusively, handOff });
+    // Awaited at the end; handled now, so a failure fails the workflow there rather than surfacing
+    // early as an unhandled rejection (which would fail workflow tasks over and over).
+    delivery.catch(() => undefined);
+    deliveries.push(delivery);
   };
 
   // A move dispatches its own events. Other activities that record events (assignment, reminders)
