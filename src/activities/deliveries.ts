@@ -18,6 +18,9 @@ export interface Suppression {
   reason: string;
 }
 
+/** The number of the next attempt after the log rows already read for a notification and channel. */
+const nextAttempt = (logs: Pick<DeliveryLog, 'attempt'>[]) => Math.max(0, ...logs.map((l) => l.attempt)) + 1;
+
 /** How many sends of one batch run at once: enough to overlap provider calls, few enough to share the pool. */
 const BATCH_PARALLELISM = 4;
 
@@ -39,11 +42,12 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
   const { Notification, DeliveryLog } = db.models;
 
   /**
-   * Writes the next log row for a notification and channel. Attempts are numbered from the log
-   * itself, not from Temporal's counter, so an admin's retry (a new workflow) continues the count;
-   * two writers racing for the same number collide on the unique key and one retries.
+   * Writes the next log row for a notification and channel, numbered after the rows already read
+   * (`known`). Attempts are numbered from the log itself, not from Temporal's counter, so an admin's
+   * retry (a new workflow) continues the count; two writers racing for the same number collide on
+   * the unique key and one retries.
    */
-  async function appendLog(
+  function appendLog(
     row: {
       notificationId: number;
       channel: DeliveryChannel;
@@ -52,16 +56,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       errorCode?: string;
       errorMessage?: string;
     },
-    known?: DeliveryLog[],
+    known: DeliveryLog[],
   ) {
-    let attempt: number;
-    if (known) {
-      attempt = Math.max(0, ...known.map((l) => l.attempt)) + 1;
-    } else {
-      const last = await DeliveryLog.query().where({ notificationId: row.notificationId, channel: row.channel }).max('attempt as max').first();
-      attempt = Number((last as unknown as { max: number | null } | undefined)?.max ?? 0) + 1;
-    }
-    return DeliveryLog.query().insert({ ...row, attempt });
+    return DeliveryLog.query().insert({ ...row, attempt: nextAttempt(known) });
   }
 
   /**
@@ -150,7 +147,7 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         }
         spentUsd += smsBudget.costEstimateUsd;
       }
-      claims.push({ n, to, attempt: Math.max(0, ...logs.map((l) => l.attempt)) + 1 });
+      claims.push({ n, to, attempt: nextAttempt(logs) });
     }
     if (claims.length === 0) return out;
 
@@ -200,7 +197,7 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         // Idempotent: a retried activity finds its own row (the newest) and writes nothing.
         const newest = await DeliveryLog.query().where({ notificationId, channel }).orderBy('attempt', 'desc').first();
         if (newest?.status === 'suppressed' && newest.errorCode === reason) continue;
-        await appendLog({ notificationId, channel, status: 'suppressed', errorCode: reason });
+        await appendLog({ notificationId, channel, status: 'suppressed', errorCode: reason }, newest ? [newest] : []);
       }
     },
 
@@ -213,18 +210,17 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
     async sendSmsBatch(notificationIds: number[], maxAttempts: number): Promise<Record<number, DeliveryOutcome>> {
       const { attempt } = Context.current().info;
       const delivered = await deliverMany(notificationIds, 'sms');
-      const results = notificationIds.map((id) => delivered.get(id)!);
       const outcomes: Record<number, DeliveryOutcome> = {};
       const transient: Error[] = [];
-      results.forEach((r, i) => {
-        if (!(r instanceof Error)) {
-          outcomes[notificationIds[i]!] = r;
-          return;
+      for (const id of notificationIds) {
+        const r = delivered.get(id)!;
+        if (r instanceof Error) {
+          if (!(r instanceof ApplicationFailure && r.nonRetryable)) transient.push(r);
+          outcomes[id] = { status: 'failed', attempt, code: r instanceof ApplicationFailure ? (r.type ?? 'UNEXPECTED') : 'UNEXPECTED' };
+        } else {
+          outcomes[id] = r;
         }
-        const permanent = r instanceof ApplicationFailure && r.nonRetryable;
-        if (!permanent) transient.push(r);
-        outcomes[notificationIds[i]!] = { status: 'failed', attempt, code: r instanceof ApplicationFailure ? (r.type ?? 'UNEXPECTED') : 'UNEXPECTED' };
-      });
+      }
       if (transient.length > 0 && attempt < maxAttempts) {
         const first = transient[0]!;
         throw ApplicationFailure.create({
