@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REPAIR_STATUSES } from './repair';
+import { DENIAL_REASON_MIN } from './signals';
 
 /** Request rules for repairs, shared by the API (validation + OpenAPI). Not imported by workflows. */
 export const money = z
@@ -8,7 +9,7 @@ export const money = z
   .max(99_999_999.99, 'is too large')
   .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'must have at most 2 decimals');
 
-export const DENIAL_REASON_MIN = 10;
+export { DENIAL_REASON_MIN };
 
 export const submitBody = z.object({
   estimatedCost: money.optional(),

@@ -16,12 +16,8 @@ export const SA = {
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
 
-/** ApplicationFailure types the API maps to HTTP answers. */
-export const FAILURE = {
-  INVALID_TRANSITION: 'INVALID_TRANSITION',
-  INVALID_TECHNICIAN: 'INVALID_TECHNICIAN',
-  REPAIR_NOT_FOUND: 'RepairNotFound',
-} as const;
+/** ApplicationFailure types the API maps to HTTP answers (domain: activities throw them too). */
+export { FAILURE } from '../domain/failures';
 
 export interface RepairWorkflowInput {
   repairId: number;

@@ -1,6 +1,6 @@
 import type { DeliveryPlan } from '../activities/notifications';
 import { deliverPlans, type DeliveryOptions } from './deliver';
-import { oneAtATime } from './one-at-a-time';
+import { workflowLock } from './one-at-a-time';
 
 export interface DeliverNotificationsInput extends DeliveryOptions {
   /** Notifications held by quiet hours when their repair dispatched them, or an admin's retry of one. */
@@ -13,5 +13,5 @@ export interface DeliverNotificationsInput extends DeliveryOptions {
  */
 export async function deliverNotificationsWorkflow(input: DeliverNotificationsInput): Promise<Record<string, string>> {
   const { plans, ...options } = input;
-  return deliverPlans(plans, { options, serially: oneAtATime() });
+  return deliverPlans(plans, { options, serially: workflowLock() });
 }

@@ -1,12 +1,31 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
+
+export type Lock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /**
- * A workflow-side lock: the returned function runs its callbacks one at a time, in the order they
- * asked. Local activities go through one: when several finish within one workflow task, replay
- * resolves them together, so overlapping ones could issue their follow-up commands (an update's
- * answer, a child start, the next activity) in another order than the original run did.
+ * A workflow-side mutex: callbacks run one at a time, in the order they asked. Each caller chains
+ * onto the previous one's settlement, so exclusion does not depend on when the SDK wakes waiters
+ * (several waiters woken in one activation all got in through a `condition` gate). Plain promise
+ * chaining is deterministic, so the order replays exactly.
  */
-export function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+export function exclusiveLock(): Lock {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(() => fn());
+    // The next caller waits for this one to settle, whether it succeeded or failed.
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}
+
+/**
+ * The gate repair workflows started before the `exclusive-lock` patch used, kept so their
+ * histories replay: it lets in every waiter whose condition holds in one activation.
+ */
+export function legacyGate(): Lock {
   let busy = false;
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     await condition(() => !busy);
@@ -17,4 +36,12 @@ export function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
       busy = false;
     }
   };
+}
+
+/** Marks histories started with the exclusive lock; older ones replay with the gate they used. */
+export const EXCLUSIVE_LOCK_PATCH = 'exclusive-lock';
+
+/** The lock for a workflow's moves and local activities; call once, at the workflow's start. */
+export function workflowLock(): Lock {
+  return patched(EXCLUSIVE_LOCK_PATCH) ? exclusiveLock() : legacyGate();
 }

@@ -9,6 +9,7 @@ import {
   proxyLocalActivities,
   setHandler,
   startChild,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,18 +20,18 @@ import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
-import { oneAtATime } from './one-at-a-time';
+import { businessFailure, FAILURE } from '../domain/failures';
+import { parseSignalMove } from '../domain/signals';
+import { workflowLock } from './one-at-a-time';
 import {
   approveSignal,
   denySignal,
-  FAILURE,
   moveUpdates,
   SA,
   stateQuery,
   type MoveArgs,
   type RepairWorkflowInput,
   type RepairWorkflowState,
-  type SignalMoveArgs,
 } from './definitions';
 
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
@@ -64,7 +65,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   setHandler(stateQuery, () => state);
 
   // Moves, and every local activity, run one at a time; a move re-checks the state once it holds the lock.
-  const exclusively = oneAtATime();
+  const exclusively = workflowLock();
 
   // Deliveries run here, beside the moves. Those quiet hours hold go to a workflow of their own,
   // which may outlive this one (the wait can end after COMPLETED), and so does a large fleet's
@@ -152,16 +153,21 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     });
   }
 
-  // Signals cannot answer, so a refused move is logged and changes nothing.
-  const fromSignal = (move: 'approve' | 'deny') => async (args?: SignalMoveArgs) => {
+  // Signals cannot answer, and must never fail the workflow: a refused or failed move (an
+  // activity's business failure arrives as an ActivityFailure around it) is logged and changes
+  // nothing. Only a bug (not a Temporal failure) escapes, to fail the task until it is fixed.
+  const fromSignal = (move: 'approve' | 'deny') => async (raw?: unknown) => {
+    const parsed = parseSignalMove(move, raw);
+    if ('problem' in parsed) {
+      log.warn(`signal ${move} refused`, { reason: parsed.problem });
+      return;
+    }
     try {
-      await applyMove(move, { actor: { userId: args?.byUserId ?? null, role: 'admin' }, reason: args?.reason });
+      await applyMove(move, { actor: { userId: parsed.byUserId, role: 'admin' }, reason: parsed.reason });
     } catch (err) {
-      if (err instanceof ApplicationFailure && err.type !== null && err.type !== undefined) {
-        log.warn(`signal ${move} refused`, { reason: err.message });
-        return;
-      }
-      throw err;
+      if (!(err instanceof TemporalFailure)) throw err;
+      const refused = businessFailure(err);
+      log.warn(`signal ${move} ${refused ? 'refused' : 'failed'}`, { reason: refused?.message ?? err.message });
     }
   };
   setHandler(approveSignal, fromSignal('approve'));
