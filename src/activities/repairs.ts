@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
+import { ForeignKeyViolationError } from 'objection';
 import { chooseTechnician, type TechnicianLoad } from '../domain/assignment';
 import type { EventDraft, EventType } from '../domain/events';
 import type { Move } from '../domain/lifecycle';
@@ -8,7 +9,7 @@ import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
 import type { HistoryRole } from '../db/models/RepairHistory';
-import { FAILURE } from '../workflows/definitions';
+import { FAILURE } from '../domain/failures';
 import type { ActivityDeps } from './index';
 
 /** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
@@ -237,6 +238,13 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
         });
         await insertEvents(trx, events);
         return (await Repair.query(trx).findById(repair.id))!.toRecord();
+      }).catch((err: unknown) => {
+        // Only an actor can point nowhere (a signal's byUserId): that fails the same way on every
+        // retry, so it is a refusal, not an outage to wait out.
+        if (err instanceof ForeignKeyViolationError && err.table === 'repair_history') {
+          throw ApplicationFailure.nonRetryable(`no user ${cmd.actor.userId}`, FAILURE.INVALID_ACTOR);
+        }
+        throw err;
       });
     },
 

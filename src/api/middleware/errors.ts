@@ -16,6 +16,12 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOST
 const isPgUnavailable = (code: string, message: string): boolean =>
   /^(08|53|57P)/.test(code) || (code === '55000' && /not currently accepting connections/.test(message));
 
+/** gRPC CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
+const GRPC_NOT_NOW = new Set([1, 4, 14]);
+
+const isGrpcError = (err: unknown): err is { code: number; details: string } =>
+  typeof (err as { code?: unknown }).code === 'number' && typeof (err as { details?: unknown }).details === 'string';
+
 /** Errors that mean a dependency is down, not that the request is wrong. */
 function isUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown; nativeError?: unknown };
@@ -23,14 +29,14 @@ function isUnavailable(err: unknown): boolean {
   if (NETWORK_CODES.has(String(e.code)) || isPgUnavailable(String(e.code), String(e.message))) return true;
   if (/Connection terminated|connection timeout/i.test(String(e.message))) return true;
   if (e.name === 'KnexTimeoutError') return true;
-  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client.
-  if (e.name === 'ServiceError' || e.name === 'ConnectionError') return true;
+  if (e.name === 'ConnectionError') return true;
   // An update call cut off by Temporal going away: the server may answer CANCELLED (1), not only
   // DEADLINE_EXCEEDED, and the move's outcome is unknown. A retry is safe (the workflow's validator
   // refuses a move already made), so this is a 503, not a 500 (found by test/faults, Temporal restart).
   if (e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
-  if (typeof e.code === 'number' && (e.code === 14 || e.code === 4) && /grpc|UNAVAILABLE|DEADLINE/i.test(String(e.message)))
-    return true;
+  // From the Temporal client, only UNAVAILABLE, a deadline or a cancellation mean "not now"; any
+  // other service error (a ServiceError wraps the gRPC one) is a fault of ours, a 500.
+  if (isGrpcError(err) && GRPC_NOT_NOW.has(err.code)) return true;
   return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
 }
 

@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { businessFailure, FAILURE } from '../../domain/failures';
 import { judgeMove, type Move } from '../../domain/lifecycle';
 import { canSeeRepair, type RepairRecord } from '../../domain/repair';
 import type { Repair } from '../../db/models';
-import { FAILURE, moveUpdates, type MoveArgs } from '../../workflows/definitions';
+import { moveUpdates, type MoveArgs } from '../../workflows/definitions';
 import type { AppDeps, AuthUser } from '../context';
 import { ApiError, forbidden, notFound, validationFailed } from '../errors';
 import { WORKFLOW_CALL_DEADLINE_MS } from './create';
@@ -15,14 +15,19 @@ export async function visibleRepair(deps: AppDeps, user: AuthUser, id: number): 
   return repair;
 }
 
+/**
+ * A refused move is the caller's answer (409, or 400 for a technician who cannot take the work),
+ * wherever its failure sits: the update's validator, or the move's activity (the database's guard)
+ * wrapped in an ActivityFailure. Anything else stays an error for the error handler (503 for
+ * Temporal being unreachable, 500 otherwise).
+ */
 function toApiError(err: unknown, move: Move): unknown {
   if (err instanceof WorkflowNotFoundError) {
     return new ApiError('INVALID_TRANSITION', `cannot ${move} a repair whose workflow has finished`);
   }
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === FAILURE.INVALID_TRANSITION) return new ApiError('INVALID_TRANSITION', err.cause.message);
-    if (err.cause.type === FAILURE.INVALID_TECHNICIAN) return validationFailed({ technicianId: err.cause.message });
-  }
+  const refused = err instanceof WorkflowUpdateFailedError ? businessFailure(err) : undefined;
+  if (refused?.type === FAILURE.INVALID_TRANSITION) return new ApiError('INVALID_TRANSITION', refused.message);
+  if (refused?.type === FAILURE.INVALID_TECHNICIAN) return validationFailed({ technicianId: refused.message });
   return err;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApiError } from '../../../src/api/errors';
 import { toApiError } from '../../../src/api/middleware/errors';
 
@@ -17,5 +17,21 @@ describe('api: error mapping', () => {
     const mapped = toApiError(new Error('secret detail: password=hunter2'));
     assert.deepEqual([mapped.status, mapped.code], [500, 'INTERNAL']);
     assert.ok(!mapped.message.includes('hunter2'));
+  });
+
+  const grpc = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+
+  it('Temporal unreachable, past a deadline or cancelled is 503', () => {
+    for (const [code, details] of [[14, 'UNAVAILABLE'], [4, 'DEADLINE_EXCEEDED'], [1, 'CANCELLED']] as const) {
+      const mapped = toApiError(new ServiceError('Failed to start Workflow', { cause: grpc(code, details) }));
+      assert.deepEqual([mapped.status, mapped.code], [503, 'SERVICE_UNAVAILABLE'], details);
+    }
+  });
+
+  it('any other Temporal service error is a 500, not a 503 (retrying it would not help)', () => {
+    for (const [code, details] of [[3, 'INVALID_ARGUMENT'], [7, 'PERMISSION_DENIED'], [13, 'INTERNAL']] as const) {
+      const mapped = toApiError(new ServiceError('Failed to start Workflow', { cause: grpc(code, details) }));
+      assert.deepEqual([mapped.status, mapped.code], [500, 'INTERNAL'], details);
+    }
   });
 });
