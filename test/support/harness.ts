@@ -33,6 +33,8 @@ export interface Harness {
   db: Db;
   api: RunningApi;
   workers: Workers;
+  /** Stops the worker (letting in-flight tasks finish) and starts a new one: workflows resume on it from their histories. */
+  restartWorkers(): Promise<void>;
   /** JSON request against the running API; returns status, parsed body and headers. */
   request(
     method: string,
@@ -74,16 +76,18 @@ export async function startHarness(
     logger: testLogger,
   };
   const connection = await NativeConnection.connect({ address: s.temporal.address });
-  const workers = await createWorkers({
-    config,
-    connection,
-    db,
-    logger: testLogger,
-    workflowBundle: s.workflowBundle,
-    activities: opts.activities,
-    wrapTransport: opts.wrapTransport,
-  });
-  const running = workers.run();
+  const newWorkers = () =>
+    createWorkers({
+      config,
+      connection,
+      db,
+      logger: testLogger,
+      workflowBundle: s.workflowBundle,
+      activities: opts.activities,
+      wrapTransport: opts.wrapTransport,
+    });
+  let workers = await newWorkers();
+  let running = workers.run();
   const api = await startApi(deps, 0, '127.0.0.1');
 
   const request: Harness['request'] = async (method, path, opts = {}) => {
@@ -106,7 +110,15 @@ export async function startHarness(
     deps,
     db,
     api,
-    workers,
+    get workers() {
+      return workers;
+    },
+    async restartWorkers() {
+      await workers.shutdown();
+      await running;
+      workers = await newWorkers();
+      running = workers.run();
+    },
     request,
     async login(username, password) {
       const res = await request('POST', '/api/auth/login', { body: { username, password } });
