@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { createDb, migrateLatest, type Db } from './db';
+import { createDb, migrateLatest, withStartupLock, type Db } from './db';
 import { seedDemoAccounts } from './db/seed';
 import type { Logger } from './logger';
 import { resolveTokenSecret } from './security/secret';
@@ -29,14 +29,19 @@ export async function openServices(
   };
 }
 
-/** Schema, search attributes and (development) demo accounts: everything idempotent, run at each start. */
+/**
+ * Schema, search attributes and (development) demo accounts: everything idempotent, run at each
+ * start, and safe when any number of API and worker processes start at once.
+ */
 export async function prepare(deps: { config: Config; db: Db; temporal: TemporalHandles; logger: Logger }): Promise<void> {
   const applied = await migrateLatest(deps.db);
   if (applied.length) deps.logger.info({ applied }, 'migrations applied');
   const registered = await ensureSearchAttributes(deps.temporal.connection, deps.config.temporal.namespace);
   if (registered.length) deps.logger.info({ registered }, 'search attributes registered');
   if (deps.config.seedDemoAccounts) {
-    const { created } = await seedDemoAccounts(deps.db);
+    // The seed looks, then inserts: two processes seeding at once would both insert and one would
+    // crash on the unique username, so they take turns like the migrations.
+    const { created } = await withStartupLock(deps.db, () => seedDemoAccounts(deps.db));
     if (created.length) deps.logger.info({ created }, 'demo accounts seeded (password demo123, development only)');
   }
 }

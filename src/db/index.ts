@@ -68,7 +68,34 @@ const migrationSource: Knex.MigrationSource<{ name: string; file: string }> = {
 
 export const migrationConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
 
+/**
+ * The session advisory lock that every process's start-up steps take in turn. Two int4 keys: that
+ * key space never meets the one-bigint `pg_advisory_xact_lock(hashtext(...))` locks used elsewhere.
+ */
+const STARTUP_LOCK = [0x72737973, 1] as const; // 'rsys', 1
+
+/**
+ * Runs `fn` while holding the start-up lock of this database, so API and worker processes started
+ * together take turns instead of racing. Knex's own migration lock is no queue (a migrator that
+ * finds it taken fails with "Migration table is already locked"), and it is taken only after the
+ * bookkeeping tables exist: two processes creating `knex_migrations` at once, on a fresh database,
+ * fail on a duplicate type. This lock lives on a connection of its own, outside the pool, so `fn`
+ * can use the pool (even of size 1); ending that session releases it, also when this process dies.
+ */
+export async function withStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const client = db.knex.client as Knex.Client;
+  const session = (await client.acquireRawConnection()) as pg.Client;
+  try {
+    await session.query('select pg_advisory_lock($1, $2)', [...STARTUP_LOCK]);
+    return await fn();
+  } finally {
+    await client.destroyRawConnection(session).catch(() => undefined); // a broken session holds no lock
+  }
+}
+
 export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = (await db.knex.migrate.latest(migrationConfig)) as [number, string[]];
-  return applied;
+  return withStartupLock(db, async () => {
+    const [, applied] = (await db.knex.migrate.latest(migrationConfig)) as [number, string[]];
+    return applied;
+  });
 }

@@ -1,6 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { status as grpcStatus } from '@grpc/grpc-js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/definitions';
 import type { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -48,23 +48,46 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.Inde
   KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
-/** Registers the repair search attributes that the namespace lacks. Safe to call at every start. */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+const REGISTER_ATTEMPTS = 5;
+const REGISTER_RETRY_MS = 200;
+
+async function missingSearchAttributes(connection: Connection, namespace: string) {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([
     ...Object.keys(existing.customAttributes ?? {}),
     ...Object.keys(existing.systemAttributes ?? {}),
   ]);
-  const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
-  if (missing.length === 0) return [];
-  try {
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
-    });
-  } catch (err) {
-    // Another process registered them between our list and add.
-    if ((err as { code?: number }).code !== grpcStatus.ALREADY_EXISTS) throw err;
+  return ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
+}
+
+/**
+ * Registers the repair search attributes that the namespace lacks, and returns their names. Safe
+ * at every start and from several processes starting at once. A concurrent registration can make
+ * ours fail in several ways depending on the server version and visibility store (ALREADY_EXISTS;
+ * UNAVAILABLE or INTERNAL while the server's add-search-attributes workflow or namespace update of
+ * the other process is in flight), so the outcome is judged by listing again, never by the error:
+ * done once every attribute is there; otherwise wait a little and try again, a few times.
+ */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  let registered: string[] | undefined;
+  let lastError: unknown;
+  for (let attempt = 1; ; attempt++) {
+    const missing = await missingSearchAttributes(connection, namespace);
+    registered ??= missing.map((key) => key.name);
+    if (missing.length === 0) return registered;
+    if (attempt > REGISTER_ATTEMPTS) {
+      if (lastError instanceof Error) throw lastError;
+      throw new Error(`search attributes ${missing.map((k) => k.name).join(', ')} still missing after registering them`);
+    }
+    try {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
+      });
+      continue;
+    } catch (err) {
+      lastError = err;
+    }
+    await delay(REGISTER_RETRY_MS * attempt);
   }
-  return missing.map((key) => key.name);
 }
