@@ -151,6 +151,15 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
     const valid = sent.filter((s) => s.kind === 'signal' && s.move === move && s.valid).length;
     if (bySignal > valid) v.push(`${bySignal} ${move} row(s) by signal, ${valid} valid signal(s) sent`);
   }
+  // A loser's 409 names the state that won: one the repair really was in.
+  const statuses = new Set(rows.map((r) => r.toStatus));
+  for (const s of sent) {
+    if (s.kind !== 'api' || s.status !== 409) continue;
+    const named = /(?:that is|is) ([A-Z_]+)/.exec(s.body.error?.message ?? '')?.[1];
+    if (!/workflow has finished/.test(s.body.error?.message ?? '') && (named === undefined || !statuses.has(named))) {
+      v.push(`${s.actor}'s ${s.move} 409 names no state the repair was in: ${s.body.error?.message}`);
+    }
+  }
   const fromSeen = new Set<string>();
   for (const r of moves.filter((m) => m.move !== 'assign')) {
     if (fromSeen.has(r.fromStatus as string)) v.push(`two moves took effect from ${r.fromStatus}`);
