@@ -4,7 +4,8 @@ import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
 import type { ActivityDeps } from './index';
 import { metric, recordFailure } from './transports/metrics';
-import { DeliveryError } from './transports/types';
+import { outcomeNotRecorded, withRetries } from './record-outcome';
+import { DeliveryError, type SendResult } from './transports/types';
 
 export interface DeliveryOutcome {
   status: 'sent' | 'failed' | 'suppressed';
@@ -93,10 +94,11 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
   /**
    * One attempt to send each of several notifications on a channel: at most one message ever goes
    * out per notification and channel. Each attempt is claimed (a `pending` log row) before the
-   * provider is called and finished as soon as the provider answers; a claim left behind by a
-   * worker that died mid-send means the outcome is unknown, and with a provider that cannot
-   * deduplicate (SES, SNS) we then refuse to risk a second copy. The reads and the claims are one
-   * query each for the whole batch; each send and its outcome are its own.
+   * provider is called, and only the provider's refusal ends it `failed`. Once the provider has
+   * accepted, the claim becomes `sent` or stays `pending`: a claim found pending (a worker that died
+   * mid-send, or a `sent` write that failed) means the outcome is unknown, and with a provider that
+   * cannot deduplicate (SES, SNS) we then refuse to risk a second copy. The reads and the claims are
+   * one query each for the whole batch; each send and its outcome are their own.
    * Returns each notification's outcome, or the error its attempt ended with.
    */
   async function deliverMany(ids: number[], channel: DeliveryChannel): Promise<Map<number, DeliveryOutcome | Error>> {
@@ -120,10 +122,16 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         out.set(id, { status: 'sent', attempt });
         continue;
       }
+      // An earlier attempt's outcome is unknown: the provider may have it, so never again (an
+      // admin's retry refuses these too).
+      if (logs.some((l) => l.errorCode === 'OUTCOME_UNKNOWN')) {
+        out.set(id, { status: 'failed', attempt, code: 'OUTCOME_UNKNOWN' });
+        continue;
+      }
       const orphan = logs.find((l) => l.status === 'pending');
       if (orphan) {
         const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
-        await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' }).where('id', orphan.id);
+        await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'an earlier attempt ended without recording the outcome' }).where('id', orphan.id);
         // The local outbox deduplicates by notification and channel, so sending again is safe there.
         if (transport.name !== 'local') {
           recordFailure(metrics, channel, code);
@@ -161,25 +169,40 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
     await mapLimit(claims, BATCH_PARALLELISM, async ({ n, to }) => {
       const logId = claimOf.get(n.id)!;
       const started = performance.now();
+      let result: SendResult;
       try {
-        const result =
+        result =
           channel === 'email'
             ? await transport.sendEmail({ notificationId: n.id, to, subject: n.content.emailSubject, html: n.content.emailHtml, text: n.content.emailText })
             : await transport.sendSms({ notificationId: n.id, to, body: n.content.sms });
-        await finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd });
-        metrics.record(metric.success(channel));
-        metrics.record(metric.duration(channel, performance.now() - started));
-        if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
-        out.set(n.id, { status: 'sent', attempt });
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
-        await finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) });
         recordFailure(metrics, channel, e.code);
         // The scrubbed message and code go to the workflow history; the provider's raw error (which
         // can echo request details) stays in the delivery log's process, not in Temporal.
         const failure = { message: e.message, type: e.code };
+        try {
+          await withRetries(() => finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) }));
+        } catch (writeErr) {
+          // Left pending, the claim is an unknown outcome for the next attempt: safe, if pessimistic.
+          out.set(n.id, outcomeNotRecorded(`the provider refused the ${channel}`, writeErr));
+          return;
+        }
         out.set(n.id, e.permanent ? ApplicationFailure.create({ ...failure, nonRetryable: true }) : ApplicationFailure.create(failure));
+        return;
       }
+      if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
+      try {
+        await withRetries(() => finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd }));
+      } catch (err) {
+        // The message is out: `failed` here would invite a second copy. The claim stays pending,
+        // so the next attempt records OUTCOME_UNKNOWN (SES/SNS) or re-sends into the outbox (local).
+        out.set(n.id, outcomeNotRecorded(`the provider accepted the ${channel}`, err));
+        return;
+      }
+      metrics.record(metric.success(channel));
+      metrics.record(metric.duration(channel, performance.now() - started));
+      out.set(n.id, { status: 'sent', attempt });
     });
     return out;
   }
