@@ -1,11 +1,12 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DIGEST_SEND_TIMEOUT_MS, DIGEST_WINDOW_MS, digestLines, digestListHtml, digestListText, type DigestItem } from '../domain/notifications/digest';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
 import type { ActivityDeps } from './index';
 import { metric, recordFailure } from './transports/metrics';
-import { DeliveryError } from './transports/types';
+import { outcomeNotRecorded, withRetries } from './record-outcome';
+import { DeliveryError, type SendResult } from './transports/types';
 
 export interface DigestRequest {
   userId: number;
@@ -26,17 +27,26 @@ export type DigestOutcome =
 export function createDigestActivities({ db, transport, metrics, appUrl, digest }: ActivityDeps) {
   const { NotificationDigest, User } = db.models;
 
+  /**
+   * Who holds a claim: the activity's workflow run and id, the same on each of its retries, so an
+   * attempt can tell its own predecessor's claim from another run's.
+   */
+  function claimOwner(): string {
+    const { workflowExecution, activityId } = Context.current().info;
+    return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+  }
+
   /** Claims the user's digest for the day; null when another run holds or finished it. */
   async function claim(userId: number, day: string, recipient: string, count: number, previous?: NotificationDigest): Promise<NotificationDigest | null> {
-    const fields = { status: 'pending' as const, recipient, notificationCount: count, errorCode: null, errorMessage: null };
+    const fields = { status: 'pending' as const, recipient, notification_count: count, error_code: null, error_message: null, claimed_by: claimOwner() };
     if (previous) {
       // Only a failed attempt may be claimed again, and only by one caller (the status guard).
-      const updated = await NotificationDigest.query().patch(fields).where({ id: previous.id, status: 'failed' });
+      const updated = await db.knex('notification_digests').update({ ...fields, updated_at: new Date() }).where({ id: previous.id, status: 'failed' });
       return updated === 1 ? NotificationDigest.query().findById(previous.id).then((d) => d ?? null) : null;
     }
     const rows = await db
       .knex('notification_digests')
-      .insert({ user_id: userId, digest_date: day, status: 'pending', recipient, notification_count: count })
+      .insert({ ...fields, user_id: userId, digest_date: day })
       .onConflict(['user_id', 'digest_date'])
       .ignore()
       .returning('id');
@@ -62,24 +72,26 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
     /**
      * One user's digest for one day: their unread notifications of the 24 h before `windowEnd`, in
      * one email, at most once per day. The day's row is claimed before the provider is called, so a
-     * second run (a retry, a manual trigger) finds it; a claim left by a worker that died mid-send
-     * is re-sent only through the local outbox, which deduplicates by digest.
+     * second run (a retry, a manual trigger) finds it. Only the provider's refusal ends a claim
+     * `failed`; a claim left pending (a worker that died mid-send, a `sent` write that failed) is
+     * re-sent only through the local outbox, which deduplicates by digest.
      */
     sendDigest: async (req: DigestRequest): Promise<DigestOutcome> => {
       let existing = await NotificationDigest.query().findOne({ userId: req.userId, digestDate: req.day });
       if (existing?.status === 'sent') return { status: 'already_sent' };
       if (existing?.status === 'pending') {
-        // A fresh claim belongs to a run still sending (two runs at once); only an attempt that
-        // outlived its timeout can have been left by a dead worker.
+        // A fresh claim of another run belongs to a run still sending (two runs at once). Our own
+        // earlier attempt's claim, or one that outlived its timeout, has an unknown outcome.
         const fresh = await db
           .knex('notification_digests')
           .where('id', existing.id)
           .where('updated_at', '>', db.knex.raw(`now() - interval '${DIGEST_SEND_TIMEOUT_MS} milliseconds'`))
+          .whereRaw('claimed_by is distinct from ?', [claimOwner()])
           .first<{ id: number } | undefined>('id');
         if (fresh) return { status: 'in_progress' };
         const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
         await NotificationDigest.query()
-          .patch({ status: 'failed', errorCode: code, errorMessage: 'the worker stopped before recording the outcome' })
+          .patch({ status: 'failed', errorCode: code, errorMessage: 'an earlier attempt ended without recording the outcome' })
           .where({ id: existing.id, status: 'pending' });
         if (transport.name !== 'local') return { status: 'failed', code };
         existing = await NotificationDigest.query().findById(existing.id);
@@ -110,8 +122,9 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
       if (!row) return { status: 'already_sent' };
 
       const started = performance.now();
+      let result: SendResult;
       try {
-        const result = await transport.sendEmail({
+        result = await transport.sendEmail({
           notificationId: null,
           digestId: row.id,
           to: user.email,
@@ -119,18 +132,22 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
           html: rendered.emailHtml,
           text: rendered.emailText,
         });
-        await NotificationDigest.query()
-          .patch({ status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() })
-          .where('id', row.id);
-        metrics.record(metric.success('email'));
-        metrics.record(metric.duration('email', performance.now() - started));
-        return { status: 'sent', count: unread.length };
       } catch (err) {
         const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
         await NotificationDigest.query().patch({ status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) }).where('id', row.id);
         recordFailure(metrics, 'email', e.code);
         throw ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: e.permanent });
       }
+      try {
+        await withRetries(() => NotificationDigest.query().patch({ status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() }).where('id', row.id));
+      } catch (err) {
+        // The digest is out: `failed` would let the next attempt send it again. Left pending (and
+        // ours), the claim sends the retry down the unknown-outcome path instead.
+        throw outcomeNotRecorded('the provider accepted the digest', err);
+      }
+      metrics.record(metric.success('email'));
+      metrics.record(metric.duration('email', performance.now() - started));
+      return { status: 'sent', count: unread.length };
     },
   };
 }
