@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { budgetMonthStart, SMS_BUDGET_REASON, smsWithinBudget } from '../domain/notifications/sms-budget';
+import type { Knex } from 'knex';
+import { budgetMonthStart, SMS_BUDGET_REASON, smsBudgetLockKey, smsWithinBudget } from '../domain/notifications/sms-budget';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
 import type { ActivityDeps } from './index';
@@ -80,16 +81,51 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       .whereExists(db.knex.select(1).from('log'));
   }
 
-  /** What this calendar month's sent SMS cost, by the delivery log's estimates (the guard's measure). */
-  async function smsSpentThisMonth(): Promise<number> {
-    const row = await db
-      .knex('delivery_logs')
-      .where({ channel: 'sms', status: 'sent' })
-      .where('created_at', '>=', budgetMonthStart(new Date()))
-      .sum({ spent: 'cost_estimate' })
-      .first<{ spent: number | null }>();
+  /**
+   * What this calendar month's SMS may have cost: sent ones by their estimate, and claimed ones (in
+   * flight, or of unknown outcome: the provider may have taken them) by the estimate they were
+   * claimed with. The same predicate as the `delivery_logs_sms_committed` index.
+   */
+  async function smsCommittedThisMonth(q: Knex, monthStart: Date): Promise<number> {
+    const row = await q('delivery_logs')
+      .where('channel', 'sms')
+      .whereRaw("(status in ('sent', 'pending') or (status = 'failed' and error_code = 'OUTCOME_UNKNOWN'))")
+      .where('created_at', '>=', monthStart)
+      .select(q.raw("sum(case when status = 'sent' then cost_estimate else coalesce(cost_estimate, ?) end) as spent", [smsBudget.costEstimateUsd]))
+      .first<{ spent: string | null } | undefined>();
     return Number(row?.spent ?? 0);
   }
+
+  type NewLog = { notificationId: number; channel: DeliveryChannel; status: 'pending' | 'suppressed'; attempt: number; recipient: string | null; errorCode?: string; errorMessage?: string; costEstimate?: number };
+  type Candidate = { n: Notification; to: string; attempt: number };
+
+  /** A claim: an SMS carries its estimate, so it counts against the budget from the moment it exists. */
+  const claimRow = ({ n, to, attempt }: Candidate, channel: DeliveryChannel): NewLog => ({
+    notificationId: n.id, channel, status: 'pending', attempt, recipient: to, ...(channel === 'sms' ? { costEstimate: smsBudget.costEstimateUsd } : {}),
+  });
+
+  /**
+   * The SMS guard's decisions, taken under the month's lock on the spend already committed (sent and
+   * claimed). The caller writes them in the same transaction, so the lock is held until they exist
+   * and concurrent batches cannot each spend the same room.
+   */
+  async function budgetedSmsRows(trx: Knex.Transaction, candidates: Candidate[]): Promise<NewLog[]> {
+    const monthStart = budgetMonthStart(new Date());
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [smsBudgetLockKey(monthStart)]);
+    let spentUsd = await smsCommittedThisMonth(trx, monthStart);
+    return candidates.map((c) => {
+      if (smsWithinBudget({ priority: c.n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {
+        spentUsd += smsBudget.costEstimateUsd;
+        return claimRow(c, 'sms');
+      }
+      const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
+      return { notificationId: c.n.id, channel: 'sms', status: 'suppressed', attempt: c.attempt, recipient: c.to, errorCode: SMS_BUDGET_REASON, errorMessage };
+    });
+  }
+
+  // Two writers racing for the same attempt number collide on the unique key; the activity retries.
+  const insertLogs = (q: Knex, rows: NewLog[]): Promise<Array<{ id: number; notificationId: number; status: NewLog['status'] }>> =>
+    rows.length === 0 ? Promise.resolve([]) : q('delivery_logs').insert(rows).returning(['id', 'notificationId', 'status']);
 
   /**
    * One attempt to send each of several notifications on a channel: at most one message ever goes
@@ -97,9 +133,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
    * provider is called, and only the provider's refusal ends it `failed`. Once the provider has
    * accepted, the claim becomes `sent` or stays `pending`: a claim found pending (a worker that died
    * mid-send, or a `sent` write that failed) means the outcome is unknown, and with a provider that
-   * cannot deduplicate (SES, SNS) we then refuse to risk a second copy. The reads and the claims are
-   * one query each for the whole batch; each send and its outcome are their own.
-   * Returns each notification's outcome, or the error its attempt ended with.
+   * cannot deduplicate (SES, SNS) we then refuse to risk a second copy. The reads are one query for
+   * the whole batch, and so are the claims (for SMS with the budget's lock and sum); each send and
+   * its outcome are their own. Returns each notification's outcome, or the error its attempt ended with.
    */
   async function deliverMany(ids: number[], channel: DeliveryChannel): Promise<Map<number, DeliveryOutcome | Error>> {
     const attempt = Context.current().info.attempt; // Temporal's count, reported back to the workflow
@@ -109,8 +145,8 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       DeliveryLog.query().whereIn('notificationId', ids).where({ channel }),
     ]);
     const byId = new Map(found.map((n) => [n.id, n]));
-    let spentUsd: number | undefined; // read once, then counted on as this batch claims its SMS
-    const claims: Array<{ n: Notification; to: string; attempt: number }> = [];
+    const rows: NewLog[] = [];
+    const candidates: Candidate[] = [];
     for (const id of ids) {
       const n = byId.get(id);
       if (!n || !n.user) {
@@ -131,6 +167,7 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       const orphan = logs.find((l) => l.status === 'pending');
       if (orphan) {
         const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
+        // The claim's cost estimate stays: an unknown outcome still counts against the SMS budget.
         await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'an earlier attempt ended without recording the outcome' }).where('id', orphan.id);
         // The local outbox deduplicates by notification and channel, so sending again is safe there.
         if (transport.name !== 'local') {
@@ -141,30 +178,22 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       }
       const to = channel === 'email' ? n.user.email : n.user.phone;
       if (!to) {
-        await appendLog({ notificationId: id, channel, status: 'suppressed', errorCode: 'no_address' }, logs);
+        rows.push({ notificationId: id, channel, status: 'suppressed', attempt: nextAttempt(logs), recipient: null, errorCode: 'no_address' });
         out.set(id, { status: 'suppressed', attempt, code: 'no_address' });
         continue;
       }
-      if (channel === 'sms') {
-        spentUsd ??= await smsSpentThisMonth();
-        if (!smsWithinBudget({ priority: n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {
-          const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
-          await appendLog({ notificationId: id, channel, status: 'suppressed', recipient: to, errorCode: SMS_BUDGET_REASON, errorMessage }, logs);
-          out.set(id, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
-          continue;
-        }
-        spentUsd += smsBudget.costEstimateUsd;
-      }
-      claims.push({ n, to, attempt: nextAttempt(logs) });
+      candidates.push({ n, to, attempt: nextAttempt(logs) });
     }
-    if (claims.length === 0) return out;
 
-    // Two writers racing for the same attempt number collide on the unique key; the activity retries.
-    const claimed: Array<{ id: number; notificationId: number }> = await db
-      .knex('delivery_logs')
-      .insert(claims.map((c) => ({ notificationId: c.n.id, channel, status: 'pending', recipient: c.to, attempt: c.attempt })))
-      .returning(['id', 'notificationId']);
-    const claimOf = new Map(claimed.map((r) => [r.notificationId, r.id]));
+    // SMS that are all URGENT need no room, so no lock: a concurrent check that misses their claims
+    // decides as if it had come first.
+    const written =
+      channel === 'sms' && candidates.some((c) => c.n.priority !== 'URGENT')
+        ? await db.knex.transaction(async (trx) => insertLogs(trx, [...rows, ...(await budgetedSmsRows(trx, candidates))]))
+        : await insertLogs(db.knex, [...rows, ...candidates.map((c) => claimRow(c, channel))]);
+    const claimOf = new Map(written.filter((r) => r.status === 'pending').map((r) => [r.notificationId, r.id]));
+    for (const r of written) if (r.status === 'suppressed' && !out.has(r.notificationId)) out.set(r.notificationId, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
+    const claims = candidates.filter((c) => claimOf.has(c.n.id));
 
     await mapLimit(claims, BATCH_PARALLELISM, async ({ n, to }) => {
       const logId = claimOf.get(n.id)!;
@@ -182,7 +211,8 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         // can echo request details) stays in the delivery log's process, not in Temporal.
         const failure = { message: e.message, type: e.code };
         try {
-          await withRetries(() => finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) }));
+          // Not sent, so it costs nothing against the SMS budget.
+          await withRetries(() => finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000), costEstimate: null }));
         } catch (writeErr) {
           // Left pending, the claim is an unknown outcome for the next attempt: safe, if pessimistic.
           out.set(n.id, outcomeNotRecorded(`the provider refused the ${channel}`, writeErr));
