@@ -6,6 +6,35 @@ import { resolveTokenSecret } from './security/secret';
 import { createTokenService } from './security/tokens';
 import { createTemporalClient, ensureSearchAttributes, type TemporalHandles } from './temporal/client';
 import type { AppDeps } from './api/context';
+import { undoUnconfirmedRepairs } from './api/repairs/workflow-start';
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+/**
+ * Every process sweeps repairs whose workflow start was never confirmed (see createRepair): the
+ * API that made them may be gone, and sweeps in several processes at once are safe.
+ */
+function startSweep(deps: Pick<AppDeps, 'db' | 'temporal' | 'logger'>): { stop(): Promise<void> } {
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    sweeping ??= undoUnconfirmedRepairs(deps)
+      .then(({ undone, unresolved }) => {
+        if (undone.length) deps.logger.warn({ undone }, 'repairs whose workflow start was never confirmed were undone');
+        if (unresolved.length) deps.logger.warn({ unresolved }, 'unconfirmed repair starts left for the next sweep: Temporal did not answer');
+      })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'sweep of unconfirmed repair starts failed; trying again later'))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
+    },
+  };
+}
 
 /** Connects the shared services every process needs, from config plus the resolved addresses. */
 export async function openServices(
@@ -16,6 +45,7 @@ export async function openServices(
   const db = createDb(where.databaseUrl, config.database.poolMax, logger);
   const temporal: TemporalHandles = createTemporalClient(where.temporalAddress, config.temporal.namespace);
   const tokens = createTokenService(await resolveTokenSecret(config), config.auth.tokenTtlMs);
+  const sweep = startSweep({ db, temporal, logger });
   return {
     config,
     db,
@@ -23,6 +53,7 @@ export async function openServices(
     tokens,
     logger,
     async close() {
+      await sweep.stop();
       await temporal.close();
       await db.destroy();
     },

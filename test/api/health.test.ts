@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppDeps } from '../../src/api/context';
+import { UNCONFIRMED_STARTS } from '../../src/api/repairs/workflow-start';
 import { startApi, type RunningApi } from '../../src/api/server';
 import { createDb } from '../../src/db';
 import { startTemporalDevServer } from '../../src/embedded/temporal';
@@ -139,12 +140,15 @@ describe('api: health and dependency outages', () => {
       assert.equal(res.body.database, 'up');
     });
 
-    it('creating a repair answers 503 and leaves no repair behind', async () => {
-      const before = await h.db.models.Repair.query().resultSize();
+    it('creating a repair answers 503; the repair is kept, marked for the sweep to undo once Temporal answers', async () => {
       const res = await call(env.api, 'POST', '/api/repairs', customerToken, { unitNumber: 'U-1', description: 'chip' });
       assert.equal(res.status, 503, JSON.stringify(res.body));
       assert.equal(res.body.error.code, 'SERVICE_UNAVAILABLE');
-      assert.equal(await h.db.models.Repair.query().resultSize(), before);
+      // Temporal cannot say whether the start landed, so the row is not deleted blindly
+      // (test/api/repair-start.test.ts follows it through the sweep).
+      const kept = await h.db.models.Repair.query().findOne({ unitNumber: 'U-1' });
+      assert.ok(kept);
+      assert.ok(await h.db.knex(UNCONFIRMED_STARTS).where('repair_id', kept.id).first());
     });
   });
 });

@@ -23,6 +23,7 @@ const TABLES = [
   'reward_points',
   'reward_redemptions',
   'technicians',
+  'unconfirmed_repair_starts',
   'users',
 ];
 import { freshDatabase } from '../support/harness';

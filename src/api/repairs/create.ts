@@ -1,18 +1,16 @@
-import { WorkflowIdReusePolicy } from '@temporalio/client';
 import type { z } from 'zod';
 import { insertEvents } from '../../activities/repairs';
 import type { EventDraft } from '../../domain/events';
 import { initialStatus, repairWorkflowId, type RepairRecord } from '../../domain/repair';
 import { customerCreateBody, staffCreateBody } from '../../domain/repair-schemas';
-import { SA, type RepairWorkflowInput } from '../../workflows/definitions';
-import type { repairWorkflow } from '../../workflows/repair';
 import type { AppDeps, AuthUser } from '../context';
-import { conflict, forbidden, validationFailed } from '../errors';
+import { ApiError, conflict, forbidden, validationFailed } from '../errors';
 import { zodFields } from '../route';
+import { confirmStarted, markUnconfirmed, repairStartOptions, startRepairWorkflow } from './workflow-start';
 
 type StaffBody = z.infer<typeof staffCreateBody>;
 
-export const WORKFLOW_CALL_DEADLINE_MS = 5_000;
+export { WORKFLOW_CALL_DEADLINE_MS } from './workflow-start';
 
 async function resolveStaffFields(deps: AppDeps, user: AuthUser, body: StaffBody) {
   const { Customer, Technician, Repair } = deps.db.models;
@@ -37,8 +35,16 @@ async function resolveStaffFields(deps: AppDeps, user: AuthUser, body: StaffBody
 
 /**
  * Records the repair (with its first history row and events), then starts its workflow. The row
- * is committed first because the workflow's activities read it; if the start fails the row is
- * removed again and the caller gets 503.
+ * is committed first because the workflow's activities read it, together with a marker saying its
+ * workflow is not yet known to run. Then, by what `startRepairWorkflow` finds out:
+ * - started (even if the start call itself failed): the marker goes, the caller gets the repair;
+ * - certainly not started: the row goes, the caller gets 503;
+ * - unknown (Temporal does not answer): the caller gets 503 and the row stays, marked. Deleting
+ *   it now could leave a workflow running for a repair that no longer exists; keeping it and
+ *   starting the workflow later would make a second repair when the caller retries. The sweep
+ *   (`undoUnconfirmedRepairs`, every process runs it) terminates the workflow if it did start,
+ *   then deletes the row, once Temporal answers. The same sweep undoes a creation whose process
+ *   died before it knew.
  */
 export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unknown): Promise<RepairRecord> {
   const schema = user.role === 'customer' ? customerCreateBody : staffCreateBody;
@@ -97,45 +103,17 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
       events.push({ dedupeKey: `${workflowId}/0-create/technician_assigned`, type: 'technician_assigned', repairId: id, payload });
     }
     await insertEvents(trx, events);
+    await markUnconfirmed(trx, id);
     return created;
   });
 
-  const input: RepairWorkflowInput = {
-    repairId: repair.id,
-    customerId,
-    unitNumber: repair.unitNumber,
-    status,
-    technicianId,
-    assignmentRetryMs: deps.config.repairs.assignmentRetryMs,
-    approvalReminderMs: deps.config.repairs.approvalReminderMs,
-    approvalEscalationMs: deps.config.repairs.approvalEscalationMs,
-    delivery: {
-      emailTaskQueue: deps.config.notifications.emailTaskQueue,
-      maxAttempts: deps.config.notifications.maxAttempts,
-      retryInitialMs: deps.config.notifications.retryInitialMs,
-      attemptTimeoutMs: deps.config.notifications.attemptTimeoutMs,
-    },
-    deliveryInlineMax: deps.config.notifications.inlineMax,
-  };
-  try {
-    // Bounded: while Temporal is down the client would retry for a long time; the caller gets 503 sooner.
-    await deps.temporal.connection.withDeadline(Date.now() + WORKFLOW_CALL_DEADLINE_MS, () =>
-      deps.temporal.client.workflow.start<typeof repairWorkflow>('repairWorkflow', {
-        workflowId: repair.workflowId,
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        typedSearchAttributes: [
-          { key: SA.RepairStatus, value: status },
-          { key: SA.CustomerId, value: customerId },
-          { key: SA.UnitNumber, value: repair.unitNumber },
-          ...(technicianId !== null ? [{ key: SA.TechnicianId, value: technicianId }] : []),
-        ],
-      }),
-    );
-  } catch (err) {
-    await Repair.query().deleteById(repair.id); // history and events go with it (ON DELETE CASCADE)
-    throw err;
+  const started = await startRepairWorkflow(deps, repairStartOptions(deps.config, { id: repair.id, customerId, unitNumber: repair.unitNumber, technicianId, status }));
+  if (started.outcome === 'not-started') {
+    await Repair.query().deleteById(repair.id); // history, events and marker go with it (ON DELETE CASCADE)
+  }
+  if (started.outcome !== 'started') throw started.error;
+  if (!(await confirmStarted(deps, repair.id))) {
+    throw new ApiError('SERVICE_UNAVAILABLE', 'The repair could not be created in time; try again');
   }
   return repair.toRecord();
 }
