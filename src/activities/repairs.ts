@@ -10,6 +10,7 @@ import { technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
 import type { HistoryRole } from '../db/models/RepairHistory';
 import { FAILURE } from '../domain/failures';
+import { keys } from '../domain/keys';
 import type { ActivityDeps } from './index';
 
 /** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
@@ -65,9 +66,9 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
   /** Price by the unit's completed count, then apply the customer's oldest pending redemption. */
   async function priceCompletion(trx: Knex.Transaction, repair: Repair, moveId: string) {
     // Same unit: serialise so two completions cannot both be "the first".
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`unit:${repair.customerId}:${repair.unitNumber}`]);
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [keys.locks.unitPricing(repair.customerId, repair.unitNumber)]);
     // Same customer: serialise so two completions cannot apply the same redemption.
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`rewards:${repair.customerId}`]);
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [keys.locks.customerRewards(repair.customerId)]);
     const done = await Repair.query(trx)
       .where({ customerId: repair.customerId, unitNumber: repair.unitNumber, status: 'COMPLETED' })
       .resultSize();
@@ -86,7 +87,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
         .patch({ status: 'APPLIED', appliedToRepairId: repair.id, appliedAt: new Date() })
         .where('id', redemption.id);
       events.push({
-        dedupeKey: `${moveId}/reward_applied`,
+        dedupeKey: keys.moveEvent(moveId, 'reward_applied'),
         type: 'reward_applied',
         repairId: repair.id,
         payload: payloadOf(repair, { redemptionId: redemption.id, rewardName: option.name, cost, discountedCost }),
@@ -109,7 +110,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
       .first<{ id: number } | undefined>('u.id');
     if (!earner) return;
     await trx('reward_points')
-      .insert({ user_id: earner.id, delta: rewards.pointsPerCompletedRepair, reason: 'repair_completed', ref: `repair:${repair.id}:completed` })
+      .insert({ user_id: earner.id, delta: rewards.pointsPerCompletedRepair, reason: 'repair_completed', ref: keys.repairPoints(repair.id) })
       .onConflict('ref')
       .ignore();
   }
@@ -143,7 +144,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
         });
         await insertEvents(trx, [
           {
-            dedupeKey: `${moveId}/technician_assigned`,
+            dedupeKey: keys.moveEvent(moveId, 'technician_assigned'),
             type: 'technician_assigned',
             repairId,
             payload: payloadOf(repair, { technicianId: chosen }),
@@ -172,12 +173,12 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
           status: cmd.to,
         };
         const events: EventDraft[] = [];
-        const event = (type: EventType, extra: Record<string, unknown> = {}, key = type as string) =>
-          events.push({ dedupeKey: `${cmd.moveId}/${key}`, type, repairId: repair.id, payload: payloadOf(repair, { ...extra, status: cmd.to }) });
+        const event = (type: EventType, extra: Record<string, unknown> = {}) =>
+          events.push({ dedupeKey: keys.moveEvent(cmd.moveId, type), type, repairId: repair.id, payload: payloadOf(repair, { ...extra, status: cmd.to }) });
         const batchEvent = (type: 'batch_approved' | 'batch_denied', extra: Record<string, unknown> = {}) =>
           // One notice per batch and technician, however many of its repairs this technician has.
           events.push({
-            dedupeKey: `batch/${cmd.batchId}/${type}/${repair.technicianId}`,
+            dedupeKey: keys.batchEvent(cmd.batchId as string, type, repair.technicianId),
             type,
             repairId: repair.id,
             payload: payloadOf(repair, { ...extra, batchId: cmd.batchId, status: cmd.to }),

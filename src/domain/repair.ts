@@ -1,3 +1,4 @@
+import { keys } from './keys';
 export const REPAIR_STATUSES = ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'DENIED'] as const;
 export type RepairStatus = (typeof REPAIR_STATUSES)[number];
 
@@ -6,7 +7,7 @@ export const ACTIVE_STATUSES: readonly RepairStatus[] = ['REQUESTED', 'PENDING',
 
 export const isActiveStatus = (status: RepairStatus): boolean => ACTIVE_STATUSES.includes(status);
 
-export const repairWorkflowId = (repairId: number): string => `repair-${repairId}`;
+export const repairWorkflowId = keys.repairWorkflow;
 
 export interface Viewer {
   role: 'customer' | 'technician' | 'admin';

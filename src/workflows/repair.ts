@@ -1,38 +1,50 @@
+/**
+ * One workflow per repair (`repair-<id>`): the database is the record, this orchestrates it.
+ *
+ * Invariants:
+ * - Only this workflow writes a repair's status, technician and history, one move at a time. The
+ *   moves (updates from the API, approve/deny signals from the Temporal UI), the dispatcher and
+ *   every local activity run under one FIFO lock (`exclusively`); a move checks the state again
+ *   once it holds the lock, so of two conflicting moves the second is refused (409), never both.
+ * - Each move is one activity and one database transaction (status guarded by the expected
+ *   current status, history row, the events it causes), keyed by its move id (`keys.move`): a
+ *   retried activity finds its row and writes nothing twice.
+ * - Events flow one way: a move's transaction records them; the same activity turns them into
+ *   in-app notifications and returns delivery plans, which `deliver` sends from here (held by
+ *   quiet hours or too many: handed to a workflow of their own). Events recorded by other
+ *   activities (assignment, reminders) raise `undispatched` for the dispatcher. `eventWatermark`
+ *   is the last event turned into notifications.
+ * - A signal has nobody to answer: refused or failed, it is logged and changes nothing; it never
+ *   fails this workflow.
+ */
 import {
   ApplicationFailure,
   ParentClosePolicy,
+  TemporalFailure,
   WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   startChild,
-  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
 import type { DeliveryPlan } from '../activities/notifications';
+import { businessFailure, FAILURE } from '../domain/failures';
+import { keys } from '../domain/keys';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { RepairRecord, RepairStatus } from '../domain/repair';
+import { parseSignalMove } from '../domain/signals';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
-import { businessFailure, FAILURE } from '../domain/failures';
-import { parseSignalMove } from '../domain/signals';
-import { workflowLock } from './one-at-a-time';
-import {
-  approveSignal,
-  denySignal,
-  moveUpdates,
-  SA,
-  stateQuery,
-  type MoveArgs,
-  type RepairWorkflowInput,
-  type RepairWorkflowState,
-} from './definitions';
+import { EXCLUSIVE_LOCK_PATCH, exclusiveLock, legacyGate } from './one-at-a-time';
+import { approveSignal, denySignal, moveUpdates, SA, stateQuery, type MoveArgs, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
 
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
 
@@ -52,7 +64,6 @@ const { assignTechnician, recordRepairEvent, dispatchRepairEvents } = proxyLocal
 const invalid = (move: Move, status: string) =>
   ApplicationFailure.nonRetryable(`cannot ${move} a repair that is ${status}`, FAILURE.INVALID_TRANSITION);
 
-/** One workflow per repair: the database is the record, this orchestrates it. */
 export async function repairWorkflow(input: RepairWorkflowInput): Promise<RepairWorkflowState> {
   const { workflowId } = workflowInfo();
   const state: RepairWorkflowState = {
@@ -64,19 +75,20 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   };
   setHandler(stateQuery, () => state);
 
-  // Moves, and every local activity, run one at a time; a move re-checks the state once it holds the lock.
-  const exclusively = workflowLock();
+  // Histories started before the exclusive lock replay with the gate they ran with.
+  const exclusive = patched(EXCLUSIVE_LOCK_PATCH);
+  const exclusively = exclusive ? exclusiveLock() : legacyGate();
 
-  // Deliveries run here, beside the moves. Those quiet hours hold go to a workflow of their own,
-  // which may outlive this one (the wait can end after COMPLETED), and so does a large fleet's
-  // dispatch, whose hundreds of sends would otherwise swell this history.
+  // --- Deliveries -------------------------------------------------------------------------------
   const deliveries: Promise<unknown>[] = [];
   const deliver = (plans: DeliveryPlan[], watermark: number) => {
     if (plans.length === 0) return;
+    // Quiet hours' waits may end after COMPLETED, and a large fleet's sends would swell this
+    // history: both go to a workflow of their own, which may outlive this one.
     const handOff = async (held: DeliveryPlan[]) => {
       try {
         await startChild(deliverNotificationsWorkflow, {
-          workflowId: `${workflowId}/notifications-${watermark}`,
+          workflowId: keys.deliveryHandOff(workflowId, watermark),
           args: [{ plans: held, ...input.delivery }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -94,23 +106,21 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     deliveries.push(delivery);
   };
 
-  // A move dispatches its own events. Other activities that record events (assignment, reminders)
-  // raise this flag, and the dispatcher turns their events into notifications and deliveries.
-  let undispatched = true; // events recorded when the repair was created
+  // --- The dispatcher: events recorded outside a move (creation, assignment, reminders) -----------
+  let undispatched = true; // the events recorded when the repair was created
   let finished = false;
   const dispatcher = (async () => {
     for (;;) {
       await condition(() => undispatched || finished);
       if (!undispatched) return;
       undispatched = false;
-      // Under the moves' lock: overlapping local activities made replay after a server restart
-      // non-deterministic (a move's answer and a child start came out in the other order).
       const { plans, watermark } = await exclusively(() => dispatchRepairEvents(input.repairId, state.eventWatermark));
       state.eventWatermark = watermark;
       deliver(plans, watermark);
     }
   })();
 
+  // --- Moves ------------------------------------------------------------------------------------
   // Where the move being recorded leads. Its transaction commits before the workflow hears back
   // (a worker killed in between leaves the answer to the activity's retry), so a caller who read
   // the new status from the database may already send the next move: it waits for its turn
@@ -121,7 +131,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     return exclusively(async () => {
       const to = nextStatus(move, state.status);
       if (to === null) throw invalid(move, state.status);
-      const moveId = `${workflowId}/${++state.moves}-${move}`;
+      const moveId = keys.move(workflowId, ++state.moves, move);
       inFlight = to;
       const { record, plans, watermark } = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args }, state.eventWatermark).finally(
         () => (inFlight = null),
@@ -153,9 +163,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     });
   }
 
-  // Signals cannot answer, and must never fail the workflow: a refused or failed move (an
-  // activity's business failure arrives as an ActivityFailure around it) is logged and changes
-  // nothing. Only a bug (not a Temporal failure) escapes, to fail the task until it is fixed.
+  // Only a bug (not a Temporal failure) escapes a signal, to fail the task until it is fixed.
   const fromSignal = (move: 'approve' | 'deny') => async (raw?: unknown) => {
     const parsed = parseSignalMove(move, raw);
     if ('problem' in parsed) {
@@ -173,9 +181,12 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   setHandler(approveSignal, fromSignal('approve'));
   setHandler(denySignal, fromSignal('deny'));
 
-  // An admin's field find without a named technician gets the least-loaded one, if anyone is active.
-  if (state.status === 'PENDING' && state.technicianId === null) {
-    const chosen = await exclusively(() => assignTechnician(input.repairId, `${workflowId}/auto-assign`));
+  // --- The status loop --------------------------------------------------------------------------
+  /** The least-loaded active technician, if anyone is active (a move may have named one meanwhile). */
+  async function autoAssign(askEvenIfAssigned = false): Promise<void> {
+    const chosen = await exclusively(() =>
+      askEvenIfAssigned || state.technicianId === null ? assignTechnician(input.repairId, keys.autoAssign(workflowId)) : Promise.resolve(state.technicianId),
+    );
     if (chosen !== null && state.technicianId === null) {
       state.technicianId = chosen;
       undispatched = true;
@@ -183,32 +194,28 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     }
   }
 
+  // An admin's field find without a named technician. (Workflows from before the exclusive lock
+  // asked even when a move had assigned someone first; they replay that way.)
+  if (state.status === 'PENDING' && state.technicianId === null) await autoAssign(!exclusive);
+
   let pendingRounds = 0;
   while (!isFinished(state.status)) {
     if (state.status === 'REQUESTED' && state.technicianId === null) {
       // Waits, never fails: ask again after a while, or sooner if an admin assigns someone.
-      const chosen = await exclusively(() =>
-        state.technicianId === null ? assignTechnician(input.repairId, `${workflowId}/auto-assign`) : Promise.resolve(state.technicianId),
-      );
-      if (chosen !== null && state.technicianId === null) {
-        state.technicianId = chosen;
-        undispatched = true;
-        upsertSearchAttributes([{ key: SA.TechnicianId, value: chosen }]);
-      }
+      await autoAssign();
       if (state.technicianId === null) {
         await condition(() => state.technicianId !== null || state.status !== 'REQUESTED', input.assignmentRetryMs);
       }
     } else if (state.status === 'PENDING') {
+      // Remind the customer after a while, then escalate to admins, once each per PENDING stretch.
       const round = ++pendingRounds;
       const decided = () => state.status !== 'PENDING';
       if (!(await condition(decided, input.approvalReminderMs))) {
-        await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: `${workflowId}/pending-${round}/reminder` }));
+        await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: keys.pendingReminder(workflowId, round) }));
         undispatched = true;
         const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
         if (!(await condition(decided, rest))) {
-          await exclusively(() =>
-            recordRepairEvent({ repairId: input.repairId, type: 'approval_escalation', dedupeKey: `${workflowId}/pending-${round}/escalation` }),
-          );
+          await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_escalation', dedupeKey: keys.pendingEscalation(workflowId, round) }));
           undispatched = true;
           await condition(decided);
         }

@@ -1,3 +1,4 @@
+import { keys } from '../../domain/keys';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { DeliverNotificationsInput, deliverNotificationsWorkflow } from '../../workflows/notification';
 import type { AppDeps } from '../context';
@@ -39,7 +40,7 @@ export async function retryDelivery(deps: Pick<AppDeps, 'db' | 'config' | 'tempo
     throw conflict(`A ${log.channel} delivery of notification ${log.notificationId} is in progress (delivery log ${pending.id}); wait for its outcome`);
   }
 
-  const workflowId = `notification-${log.notificationId}-${log.channel}-retry-${log.id}`;
+  const workflowId = keys.deliveryRetry(log.notificationId, log.channel, log.id);
   const { notifications } = deps.config;
   const input: DeliverNotificationsInput = {
     plans: [{ notificationId: log.notificationId, channels: [log.channel] }],

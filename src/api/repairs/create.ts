@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { insertEvents } from '../../activities/repairs';
 import type { EventDraft } from '../../domain/events';
+import { keys } from '../../domain/keys';
 import { initialStatus, repairWorkflowId, type RepairRecord } from '../../domain/repair';
 import { customerCreateBody, staffCreateBody } from '../../domain/repair-schemas';
 import type { AppDeps, AuthUser } from '../context';
@@ -86,7 +87,7 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
     });
     await RepairHistory.query(trx).insert({
       repairId: id,
-      moveId: `${workflowId}/0-create`,
+      moveId: keys.move(workflowId, 0, 'create'),
       move: 'create',
       fromStatus: null,
       toStatus: status,
@@ -97,10 +98,10 @@ export async function createRepair(deps: AppDeps, user: AuthUser, rawBody: unkno
     const payload = { repairId: id, customerId, technicianId, unitNumber: created.unitNumber, status };
     const events: EventDraft[] = [];
     if (status === 'PENDING') {
-      events.push({ dedupeKey: `${workflowId}/0-create/approval_requested`, type: 'approval_requested', repairId: id, payload: { ...payload, estimatedCost: created.estimatedCost } });
+      events.push({ dedupeKey: keys.moveEvent(keys.move(workflowId, 0, 'create'), 'approval_requested'), type: 'approval_requested', repairId: id, payload: { ...payload, estimatedCost: created.estimatedCost } });
     }
     if (technicianId !== null && technicianId !== user.technicianId) {
-      events.push({ dedupeKey: `${workflowId}/0-create/technician_assigned`, type: 'technician_assigned', repairId: id, payload });
+      events.push({ dedupeKey: keys.moveEvent(keys.move(workflowId, 0, 'create'), 'technician_assigned'), type: 'technician_assigned', repairId: id, payload });
     }
     await insertEvents(trx, events);
     await markUnconfirmed(trx, id);

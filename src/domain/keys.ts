@@ -1,0 +1,45 @@
+import type { EventType } from './events';
+import type { Move } from './lifecycle';
+
+/**
+ * Every idempotency key the system derives, in one place. Each is built from facts that stay the
+ * same when work is repeated (a retried activity, a replayed workflow, a second click), never from
+ * a clock or a counter outside the workflow, so a repeat finds the first one's trace and writes
+ * nothing twice. Changing a format changes what running repairs look for: treat it as a migration.
+ */
+export const keys = {
+  /** A repair's workflow: Temporal refuses a second start, so a repair is orchestrated once. */
+  repairWorkflow: (repairId: number) => `repair-${repairId}`,
+
+  /**
+   * A move of a repair (its history row's `move_id`): the n-th move the workflow ran. A retried
+   * move activity finds its row and writes nothing again. n = 0 is the creation.
+   */
+  move: (repairWorkflowId: string, n: number, move: Move | 'create') => `${repairWorkflowId}/${n}-${move}`,
+  /** The workflow's own pick of a technician: retried or replayed, it assigns once. */
+  autoAssign: (repairWorkflowId: string) => `${repairWorkflowId}/auto-assign`,
+
+  /** An event a move or an assignment caused (`notification_events.dedupe_key`): one per move and type. */
+  moveEvent: (moveId: string, type: EventType) => `${moveId}/${type}`,
+  /** One notice per batch decision and technician, however many of the batch's repairs they hold. */
+  batchEvent: (batchId: string, type: 'batch_approved' | 'batch_denied', technicianId: number | null) => `batch/${batchId}/${type}/${technicianId}`,
+  /** The k-th PENDING stretch's reminder and escalation: once each, even across worker restarts. */
+  pendingReminder: (repairWorkflowId: string, round: number) => `${repairWorkflowId}/pending-${round}/reminder`,
+  pendingEscalation: (repairWorkflowId: string, round: number) => `${repairWorkflowId}/pending-${round}/escalation`,
+
+  /** Deliveries handed to a workflow of their own (quiet hours, a large fleet): one per dispatch. */
+  deliveryHandOff: (repairWorkflowId: string, watermark: number) => `${repairWorkflowId}/notifications-${watermark}`,
+  /** An admin's retry (or a re-drive) of one failed delivery log: a second click starts nothing new. */
+  deliveryRetry: (notificationId: number, channel: string, logId: number) => `notification-${notificationId}-${channel}-retry-${logId}`,
+
+  /** Points for a completed repair (`reward_points.ref`): awarded once per repair. */
+  repairPoints: (repairId: number) => `repair:${repairId}:completed`,
+
+  /** PostgreSQL advisory-lock names (hashed): who waits for whom. */
+  locks: {
+    /** Completions of one unit: two cannot both be "the first" for pricing. */
+    unitPricing: (customerId: number, unitNumber: string) => `unit:${customerId}:${unitNumber}`,
+    /** A customer's redemptions: two completions cannot apply the same one. */
+    customerRewards: (customerId: number) => `rewards:${customerId}`,
+  },
+} as const;
