@@ -88,6 +88,13 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
   return { ...common, transport: createLocalTransport(db), metrics, close: () => metrics.close() };
 }
 
+/**
+ * How long a stopping worker lets its in-flight tasks finish. With none, a local activity cut off
+ * mid-run left its workflow task to time out (10 s) before another worker could go on, and the
+ * moves waiting behind it answered 503 (found by the concurrency property's worker restarts).
+ */
+const SHUTDOWN_GRACE = '10 seconds';
+
 export interface Workers {
   run(): Promise<void>;
   shutdown(): Promise<void>;
@@ -109,6 +116,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
     taskQueue: config.temporal.taskQueue,
     ...workflowSource(deps.workflowBundle),
     activities,
+    shutdownGraceTime: SHUTDOWN_GRACE,
   });
   const email = await Worker.create({
     connection,
@@ -116,6 +124,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
     taskQueue: config.notifications.emailTaskQueue,
     activities: { sendEmail: activities.sendEmail, sendDigest: activities.sendDigest },
     maxTaskQueueActivitiesPerSecond: config.notifications.sesRatePerSecond,
+    shutdownGraceTime: SHUTDOWN_GRACE,
   });
   let running: Promise<void> | undefined;
   return {
