@@ -80,6 +80,12 @@ async function typed<T>(q: PromiseLike<unknown>): Promise<T[]> {
   return (await q) as T[];
 }
 
+function timeline(events: Array<{ eventTime?: { seconds?: unknown; nanos?: number | null } | null; eventType?: unknown }>): string {
+  const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+  const t0 = events[0] ? at(events[0]) : 0;
+  return events.map((e) => `${at(e) - t0}ms:${String(e.eventType).replace('EVENT_TYPE_', '')}`).join(' ');
+}
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -193,6 +199,8 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
   v.push(...pairs.problems);
 
   if (isFinished(repairStatus as never) && described.status.name !== 'COMPLETED' && !lastProblem) v.push(`repair ${repairStatus}, workflow ${described.status.name}`);
+  // A slow answer is explained by the workflow's timeline: what it waited for, and how long.
+  if (sent.some((s) => s.kind === 'api' && s.status >= 500)) v.push(`timeline: ${timeline(history.events ?? [])}`);
   return { violations: v, effectiveMoves: moves.length };
 
   /** One look at the repair; the cheap questions first, as this is polled until everything agrees. */

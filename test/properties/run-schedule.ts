@@ -20,6 +20,7 @@ export interface RunReport {
 }
 
 let unit = 0;
+let runStarted = 0;
 
 async function createRepair(world: World, s: RepairSchedule): Promise<{ id: number; workflowId: string }> {
   const { h, users, customerId, technicianIds } = world;
@@ -60,7 +61,9 @@ async function runRepair(world: World, s: RepairSchedule, report: RunReport): Pr
           return;
         }
         const body = bodyFor(a.move, technicianIds[a.technician ?? 'tech1']);
+        const t0 = Date.now();
         const res = await h.request('POST', `/api/repairs/${id}/${a.move}`, { token: users[a.actor].token, body });
+        if (res.status >= 500) res.body = { ...res.body, afterMs: Date.now() - t0, atMs: t0 - runStarted };
         report.answers[res.status] = (report.answers[res.status] ?? 0) + 1;
         sent.push({ kind: 'api', move: a.move, actor: a.actor, userId: users[a.actor].id, status: res.status, body: res.body });
       }),
@@ -82,6 +85,7 @@ function bodyFor(move: Move, technicianId: number): Record<string, unknown> {
 /** Runs every repair of the schedule at once (and the worker restart, if any), then checks each. */
 export async function runSchedule(world: World, schedule: RunSchedule): Promise<RunReport> {
   const started = Date.now();
+  runStarted = started;
   const report: RunReport = { repairs: schedule.repairs.length, answers: {}, signals: 0, effectiveMoves: 0, restarts: 0, violations: [], ms: 0 };
   const restart =
     schedule.restartWorkerAt === null
