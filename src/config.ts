@@ -127,59 +127,73 @@ export class ConfigError extends Error {
   }
 }
 
-export interface Config {
-  env: 'development' | 'test' | 'production';
-  logLevel: string;
-  dataDir: string;
-  http: { host: string; port: number; bodyLimitKb: number };
+/**
+ * The config's one declaration of shape: the variables above, grouped as the code uses them.
+ * `Config` is this transform's output, so a new setting is added here and nowhere else.
+ */
+const configSchema = envSchema.transform((e) => ({
+  env: e.NODE_ENV,
+  logLevel: e.LOG_LEVEL,
+  dataDir: path.resolve(e.DATA_DIR),
+  http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB },
   /** `url` absent means: start the embedded PostgreSQL (development). */
-  database: { url?: string; poolMax: number; embeddedPort: number };
+  database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
   /** `address` absent means: start the embedded Temporal dev server (development). */
   temporal: {
-    address?: string;
-    namespace: string;
-    taskQueue: string;
-    port: number;
-    uiPort: number;
-    cliPath?: string;
-  };
-  auth: { tokenSecret?: string; tokenTtlMs: number };
-  seedDemoAccounts: boolean;
-  repairs: { assignmentRetryMs: number; approvalReminderMs: number; approvalEscalationMs: number };
+    address: e.TEMPORAL_ADDRESS,
+    namespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    port: e.TEMPORAL_PORT,
+    uiPort: e.TEMPORAL_UI_PORT,
+    cliPath: e.TEMPORAL_CLI_PATH,
+  },
+  auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlMs: e.AUTH_TOKEN_TTL },
+  seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
+  repairs: {
+    assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD,
+    approvalReminderMs: e.APPROVAL_REMINDER_PERIOD,
+    approvalEscalationMs: e.APPROVAL_ESCALATION_PERIOD,
+  },
   notifications: {
-    transport: 'local' | 'aws';
-    emailTaskQueue: string;
-    sesRatePerSecond: number;
-    maxAttempts: number;
-    retryInitialMs: number;
-    attemptTimeoutMs: number;
+    transport: e.NOTIFICATION_TRANSPORT,
+    emailTaskQueue: e.NOTIFICATION_EMAIL_TASK_QUEUE,
+    sesRatePerSecond: e.SES_RATE_PER_SECOND,
+    maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+    retryInitialMs: e.DELIVERY_RETRY_INITIAL,
+    attemptTimeoutMs: e.DELIVERY_ATTEMPT_TIMEOUT,
     /** Dispatches with more recipients than this go to a delivery workflow of their own. */
-    inlineMax: number;
-    emailFrom: string;
-    emailReplyTo?: string;
-    sesConfigurationSet?: string;
-    smsSenderId?: string;
-    smsMaxPriceUsd: number;
-    smsCostEstimateUsd: number;
-    metricsFlushMs: number;
-    appUrl: string;
-    smsMonthlyBudgetUsd: number;
-    alarmTopicName: string;
-  };
+    inlineMax: e.DELIVERY_INLINE_MAX,
+    emailFrom: e.EMAIL_FROM,
+    emailReplyTo: e.EMAIL_REPLY_TO,
+    sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    smsSenderId: e.SMS_SENDER_ID,
+    smsMaxPriceUsd: e.SMS_MAX_PRICE_USD,
+    smsCostEstimateUsd: e.SMS_COST_ESTIMATE_USD,
+    metricsFlushMs: e.METRICS_FLUSH_INTERVAL,
+    appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
+    smsMonthlyBudgetUsd: e.SMS_MONTHLY_BUDGET_USD,
+    alarmTopicName: e.ALARM_TOPIC_NAME,
+  },
   /** Temporal Schedules the worker keeps in place (ids prefixed, so several deployments can share a namespace). */
   schedules: {
-    enabled: boolean;
-    idPrefix: string;
-    digest: { time: string; timeZone: string; maxItems: number };
-    cleanup: { weekday: (typeof WEEKDAYS)[number]; time: string; retentionMs: number; batchSize: number };
-  };
-  aws: { region?: string; endpoint?: string };
-  rewards: RewardRules;
-}
+    enabled: e.SCHEDULES_ENABLED,
+    idPrefix: e.SCHEDULE_ID_PREFIX,
+    digest: { time: e.DIGEST_TIME, timeZone: e.DIGEST_TIMEZONE, maxItems: e.DIGEST_MAX_ITEMS },
+    cleanup: { weekday: e.CLEANUP_WEEKDAY, time: e.CLEANUP_TIME, retentionMs: e.DELIVERY_LOG_RETENTION, batchSize: e.CLEANUP_BATCH_SIZE },
+  },
+  aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
+  rewards: {
+    pointsPerCompletedRepair: e.REWARD_POINTS_PER_REPAIR,
+    referrerPoints: e.REWARD_REFERRER_POINTS,
+    referredPoints: e.REWARD_REFERRED_POINTS,
+  } satisfies RewardRules,
+}));
+
+export type Config = z.output<typeof configSchema>;
 
 /** Builds the config from an environment-shaped record (defaults to `process.env`). */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = configSchema.safeParse(source);
   if (!parsed.success) {
     const problems: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
@@ -189,60 +203,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
     throw new ConfigError(problems);
   }
-  const e = parsed.data;
-  return Object.freeze({
-    env: e.NODE_ENV,
-    logLevel: e.LOG_LEVEL,
-    dataDir: path.resolve(e.DATA_DIR),
-    http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB },
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
-    temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      taskQueue: e.TEMPORAL_TASK_QUEUE,
-      port: e.TEMPORAL_PORT,
-      uiPort: e.TEMPORAL_UI_PORT,
-      cliPath: e.TEMPORAL_CLI_PATH,
-    },
-    auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlMs: e.AUTH_TOKEN_TTL },
-    seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
-    repairs: {
-      assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD,
-      approvalReminderMs: e.APPROVAL_REMINDER_PERIOD,
-      approvalEscalationMs: e.APPROVAL_ESCALATION_PERIOD,
-    },
-    notifications: {
-      transport: e.NOTIFICATION_TRANSPORT,
-      emailTaskQueue: e.NOTIFICATION_EMAIL_TASK_QUEUE,
-      sesRatePerSecond: e.SES_RATE_PER_SECOND,
-      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
-      retryInitialMs: e.DELIVERY_RETRY_INITIAL,
-      attemptTimeoutMs: e.DELIVERY_ATTEMPT_TIMEOUT,
-      inlineMax: e.DELIVERY_INLINE_MAX,
-      emailFrom: e.EMAIL_FROM,
-      emailReplyTo: e.EMAIL_REPLY_TO,
-      sesConfigurationSet: e.SES_CONFIGURATION_SET,
-      smsSenderId: e.SMS_SENDER_ID,
-      smsMaxPriceUsd: e.SMS_MAX_PRICE_USD,
-      smsCostEstimateUsd: e.SMS_COST_ESTIMATE_USD,
-      metricsFlushMs: e.METRICS_FLUSH_INTERVAL,
-      appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
-      smsMonthlyBudgetUsd: e.SMS_MONTHLY_BUDGET_USD,
-      alarmTopicName: e.ALARM_TOPIC_NAME,
-    },
-    schedules: {
-      enabled: e.SCHEDULES_ENABLED,
-      idPrefix: e.SCHEDULE_ID_PREFIX,
-      digest: { time: e.DIGEST_TIME, timeZone: e.DIGEST_TIMEZONE, maxItems: e.DIGEST_MAX_ITEMS },
-      cleanup: { weekday: e.CLEANUP_WEEKDAY, time: e.CLEANUP_TIME, retentionMs: e.DELIVERY_LOG_RETENTION, batchSize: e.CLEANUP_BATCH_SIZE },
-    },
-    aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
-    rewards: {
-      pointsPerCompletedRepair: e.REWARD_POINTS_PER_REPAIR,
-      referrerPoints: e.REWARD_REFERRER_POINTS,
-      referredPoints: e.REWARD_REFERRED_POINTS,
-    },
-  });
+  return Object.freeze(parsed.data);
 }
 
 export const projectRoot = PROJECT_ROOT;
