@@ -6,7 +6,13 @@ import type { Repair } from '../../db/models';
 import { moveUpdates, type MoveArgs } from '../../workflows/definitions';
 import type { AppDeps, AuthUser } from '../context';
 import { ApiError, forbidden, notFound, validationFailed } from '../errors';
-import { WORKFLOW_CALL_DEADLINE_MS } from './create';
+
+/**
+ * How long a move may wait for its answer: past Temporal's workflow task timeout (10 s), so a task
+ * lost with a worker that stopped mid-poll is handed to another worker and answered within it
+ * instead of a 503 (found by the concurrency property's worker restarts).
+ */
+export const MOVE_DEADLINE_MS = 15_000;
 
 /** The repair if the caller may see it; 404 otherwise (a repair you may not see does not exist for you). */
 export async function visibleRepair(deps: AppDeps, user: AuthUser, id: number): Promise<Repair> {
@@ -52,7 +58,7 @@ export async function performMove(
   }
   const handle = deps.temporal.client.workflow.getHandle(repair.workflowId);
   try {
-    return await deps.temporal.connection.withDeadline(Date.now() + WORKFLOW_CALL_DEADLINE_MS * 2, () =>
+    return await deps.temporal.connection.withDeadline(Date.now() + MOVE_DEADLINE_MS, () =>
       handle.executeUpdate(moveUpdates[move], { args: [{ ...args, actor: { userId: user.id, role: user.role } }] }),
     );
   } catch (err) {
