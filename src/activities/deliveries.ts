@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { budgetMonthStart, SMS_BUDGET_REASON, smsBudgetLockKey, smsWithinBudget } from '../domain/notifications/sms-budget';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { metric, recordFailure } from './transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from './transports/types';

@@ -3,7 +3,7 @@ import { DIGEST_SEND_TIMEOUT_MS, DIGEST_WINDOW_MS, digestLines, digestListHtml, 
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { metric, recordFailure } from './transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from './transports/types';

@@ -1,5 +1,3 @@
-import type { Db } from '../db';
-import type { RewardRules } from '../domain/rewards';
 import { createDeliveryActivities } from './deliveries';
 import { createDigestActivities } from './digests';
 import { createHousekeepingActivities } from './housekeeping';
@@ -7,21 +5,9 @@ import { createNotificationActivities } from './notifications';
 import type { RepairRecord } from '../domain/repair';
 import type { DeliveryPlan } from './notifications';
 import { createRepairActivities, type MoveCommand } from './repairs';
-import type { Metrics } from './transports/metrics';
-import type { Transport } from './transports/types';
+import type { ActivityDeps } from './deps';
 
-export interface ActivityDeps {
-  db: Db;
-  transport: Transport;
-  metrics: Metrics;
-  /** Base URL of the portals, for links in notifications. */
-  appUrl: string;
-  rewards: RewardRules;
-  /** Non-urgent SMS stop once this month's estimated spend would pass `monthlyUsd`. */
-  smsBudget: { monthlyUsd: number; costEstimateUsd: number };
-  /** How many notifications one digest lists at most (the rest are counted). */
-  digest: { maxItems: number };
-}
+export type { ActivityDeps };
 
 /** All I/O the workflows need, built from the clients handed in (real or local). */
 export function createActivities(deps: ActivityDeps) {

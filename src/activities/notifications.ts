@@ -8,7 +8,7 @@ import type { Category, DeliveryChannel, NotificationPreferences, Priority } fro
 import type { Notification, NotificationEvent } from '../db/models';
 import { loadPreferencesOf } from '../db/queries/preferences';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 import { metric } from './transports/metrics';
 
 export interface DeliveryPlan {

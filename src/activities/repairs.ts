@@ -11,7 +11,7 @@ import type { Repair } from '../db/models';
 import type { HistoryRole } from '../db/models/RepairHistory';
 import { FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 /** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
 const ASSIGNMENT_LOCK_KEY = 0x5245_5041; // "REPA"

@@ -1,0 +1,21 @@
+import type { Db } from '../db';
+import type { RewardRules } from '../domain/rewards';
+import type { Metrics } from './transports/metrics';
+import type { Transport } from './transports/types';
+
+/**
+ * What every activity is built from: the clients (real or local) and the settings they need.
+ * A module of its own so each activity file depends on it, not on the index that assembles them.
+ */
+export interface ActivityDeps {
+  db: Db;
+  transport: Transport;
+  metrics: Metrics;
+  /** Base URL of the portals, for links in notifications. */
+  appUrl: string;
+  rewards: RewardRules;
+  /** Non-urgent SMS stop once this month's estimated spend would pass `monthlyUsd`. */
+  smsBudget: { monthlyUsd: number; costEstimateUsd: number };
+  /** How many notifications one digest lists at most (the rest are counted). */
+  digest: { maxItems: number };
+}
