@@ -1,24 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { budgetMonthStart, SMS_BUDGET_REASON, smsBudgetLockKey, smsWithinBudget } from '../domain/notifications/sms-budget';
+import type { DeliveryOutcome, Suppression } from '../domain/notifications/delivery';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
 import type { ActivityDeps } from './deps';
 import { metric, recordFailure } from './transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from './transports/types';
-
-export interface DeliveryOutcome {
-  status: 'sent' | 'failed' | 'suppressed';
-  attempt: number;
-  code?: string;
-}
-
-export interface Suppression {
-  notificationId: number;
-  channel: DeliveryChannel;
-  reason: string;
-}
 
 /** The number of the next attempt after the log rows already read for a notification and channel. */
 const nextAttempt = (logs: Pick<DeliveryLog, 'attempt'>[]) => Math.max(0, ...logs.map((l) => l.attempt)) + 1;

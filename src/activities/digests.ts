@@ -1,5 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { DIGEST_SEND_TIMEOUT_MS, DIGEST_WINDOW_MS, digestLines, digestListHtml, digestListText, type DigestItem } from '../domain/notifications/digest';
+import {
+  DIGEST_SEND_TIMEOUT_MS,
+  DIGEST_WINDOW_MS,
+  digestLines,
+  digestListHtml,
+  digestListText,
+  type DigestItem,
+  type DigestOutcome,
+  type DigestRequest,
+} from '../domain/notifications/digest';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
@@ -7,22 +16,6 @@ import type { ActivityDeps } from './deps';
 import { metric, recordFailure } from './transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from './transports/types';
-
-export interface DigestRequest {
-  userId: number;
-  /** The once-per-day key, YYYY-MM-DD in the schedule's zone. */
-  day: string;
-  /** End of the 24 h window (ISO), fixed by the workflow so every retry looks at the same notifications. */
-  windowEnd: string;
-}
-
-export type DigestOutcome =
-  | { status: 'sent'; count: number }
-  | { status: 'already_sent' }
-  /** Another run holds a fresh claim and is sending it now. */
-  | { status: 'in_progress' }
-  | { status: 'empty' }
-  | { status: 'failed'; code: string };
 
 export function createDigestActivities({ db, transport, metrics, appUrl, digest }: ActivityDeps) {
   const { NotificationDigest, User } = db.models;

@@ -2,9 +2,8 @@ import { createDeliveryActivities } from './deliveries';
 import { createDigestActivities } from './digests';
 import { createHousekeepingActivities } from './housekeeping';
 import { createNotificationActivities } from './notifications';
-import type { RepairRecord } from '../domain/repair';
-import type { DeliveryPlan } from './notifications';
-import { createRepairActivities, type MoveCommand } from './repairs';
+import type { MoveCommand, MoveResult } from '../domain/moves';
+import { createRepairActivities } from './repairs';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps };
@@ -29,12 +28,6 @@ export function createActivities(deps: ActivityDeps) {
       return { record, ...(await notifications.dispatchRepairEvents(cmd.repairId, afterEventId)) };
     },
   };
-}
-
-export interface MoveResult {
-  record: RepairRecord;
-  plans: DeliveryPlan[];
-  watermark: number;
 }
 
 export type RepairActivities = ReturnType<typeof createActivities>;

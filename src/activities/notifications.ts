@@ -2,28 +2,14 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { EVENT_RULES, type EventType } from '../domain/events';
 import { channelsFor } from '../domain/notifications/channels';
-import type { RecipientAddress } from '../domain/notifications/decide';
+import type { DeliveryContext, DeliveryPlan } from '../domain/notifications/delivery';
 import { renderTemplate } from '../domain/notifications/templates';
-import type { Category, DeliveryChannel, NotificationPreferences, Priority } from '../domain/notifications/types';
+import type { DeliveryChannel } from '../domain/notifications/types';
 import type { Notification, NotificationEvent } from '../db/models';
 import { loadPreferencesOf } from '../db/queries/preferences';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { ActivityDeps } from './deps';
 import { metric } from './transports/metrics';
-
-export interface DeliveryPlan {
-  notificationId: number;
-  channels: DeliveryChannel[];
-  /** Loaded with the plan when it is made, so deciding needs no further read. */
-  context?: DeliveryContext;
-}
-
-export interface DeliveryContext {
-  priority: Priority;
-  category: Category;
-  preferences: NotificationPreferences;
-  address: RecipientAddress;
-}
 
 interface Recipient {
   id: number;

@@ -2,40 +2,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { ForeignKeyViolationError } from 'objection';
 import { chooseTechnician, type TechnicianLoad } from '../domain/assignment';
-import type { EventDraft, EventType } from '../domain/events';
-import type { Move } from '../domain/lifecycle';
+import type { EventCommand, EventDraft, EventType } from '../domain/events';
+import type { MoveCommand } from '../domain/moves';
 import { applyDiscount, priceForNthRepair } from '../domain/pricing';
-import type { RepairRecord, RepairStatus } from '../domain/repair';
+import type { RepairRecord } from '../domain/repair';
 import { technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
-import type { HistoryRole } from '../db/models/RepairHistory';
 import { FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
 import type { ActivityDeps } from './deps';
 
 /** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
 const ASSIGNMENT_LOCK_KEY = 0x5245_5041; // "REPA"
-
-export interface MoveCommand {
-  repairId: number;
-  /** Derived from the workflow id and the move's sequence number: the idempotency key. */
-  moveId: string;
-  move: Move;
-  from: RepairStatus;
-  to: RepairStatus;
-  actor: { userId: number | null; role: HistoryRole };
-  reason?: string;
-  notes?: string;
-  estimatedCost?: number;
-  technicianId?: number;
-  batchId?: string;
-}
-
-export interface EventCommand {
-  dedupeKey: string;
-  type: EventType;
-  repairId: number;
-}
 
 const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
   repairId: r.id,

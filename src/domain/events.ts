@@ -26,3 +26,10 @@ export interface EventDraft {
   repairId: number;
   payload: Record<string, unknown>;
 }
+
+/** An event that is not a move (approval reminder, escalation), recorded once under its key. */
+export interface EventCommand {
+  dedupeKey: string;
+  type: EventType;
+  repairId: number;
+}

@@ -1,6 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Move } from '../domain/lifecycle';
+import type { MoveArgs } from '../domain/moves';
+import type { DeliveryOptions } from '../domain/notifications/delivery';
 import type { RepairRecord, RepairStatus } from '../domain/repair';
 
 /**
@@ -31,7 +33,7 @@ export interface RepairWorkflowInput {
   approvalReminderMs: number;
   approvalEscalationMs: number;
   /** How notifications caused by this repair are delivered. */
-  delivery: { emailTaskQueue: string; maxAttempts: number; retryInitialMs: number; attemptTimeoutMs: number };
+  delivery: DeliveryOptions;
   /**
    * A dispatch with more recipients than this is delivered by a workflow of its own, so a large
    * fleet's fan-out does not swell this history (absent in workflows started before it existed).
@@ -46,21 +48,6 @@ export interface RepairWorkflowState {
   moves: number;
   /** Events up to this id have been turned into notifications. */
   eventWatermark: number;
-}
-
-/** Who made a move, as the API (or an admin's signal) states it. */
-export interface MoveActor {
-  userId: number | null;
-  role: 'customer' | 'technician' | 'admin';
-}
-
-export interface MoveArgs {
-  actor: MoveActor;
-  reason?: string;
-  notes?: string;
-  estimatedCost?: number;
-  technicianId?: number;
-  batchId?: string;
 }
 
 export const stateQuery = defineQuery<RepairWorkflowState>('state');

@@ -1,17 +1,9 @@
 import { ActivityFailure, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
-import type { DeliveryOutcome, Suppression } from '../activities/deliveries';
-import type { DeliveryContext, DeliveryPlan } from '../activities/notifications';
 import { decideDelivery } from '../domain/notifications/decide';
+import type { DeliveryContext, DeliveryOptions, DeliveryOutcome, DeliveryPlan, Suppression } from '../domain/notifications/delivery';
 import { SMS_BUDGET_REASON } from '../domain/notifications/sms-budget';
 import type { DeliveryChannel } from '../domain/notifications/types';
-
-export interface DeliveryOptions {
-  emailTaskQueue: string;
-  maxAttempts: number;
-  retryInitialMs: number;
-  attemptTimeoutMs: number;
-}
 
 export interface DeliverHow {
   options: DeliveryOptions;

@@ -1,13 +1,12 @@
 import { ActivityFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
+import type { DeliveryOptions } from '../domain/notifications/delivery';
 import { DIGEST_SEND_TIMEOUT_MS, digestDay } from '../domain/notifications/digest';
 
-export interface DailyDigestInput {
+/** The digest's own send timeout replaces `attemptTimeoutMs` (see DIGEST_SEND_TIMEOUT_MS). */
+export interface DailyDigestInput extends Pick<DeliveryOptions, 'emailTaskQueue' | 'maxAttempts' | 'retryInitialMs'> {
   /** The schedule's zone: the day a run belongs to, and so the once-per-day key. */
   timeZone: string;
-  emailTaskQueue: string;
-  maxAttempts: number;
-  retryInitialMs: number;
   /** Recipients fetched per page, and digests sent at once (the email queue's rate limit still applies). */
   pageSize?: number;
   concurrency?: number;

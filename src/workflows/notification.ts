@@ -1,5 +1,5 @@
-import type { DeliveryPlan } from '../activities/notifications';
-import { deliverPlans, type DeliveryOptions } from './deliver';
+import type { DeliveryOptions, DeliveryPlan } from '../domain/notifications/delivery';
+import { deliverPlans } from './deliver';
 import { workflowLock } from './one-at-a-time';
 
 export interface DeliverNotificationsInput extends DeliveryOptions {

@@ -35,16 +35,17 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
-import type { DeliveryPlan } from '../activities/notifications';
 import { businessFailure, FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
+import type { MoveArgs } from '../domain/moves';
+import type { DeliveryPlan } from '../domain/notifications/delivery';
 import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { parseSignalMove } from '../domain/signals';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
 import { EXCLUSIVE_LOCK_PATCH, exclusiveLock, legacyGate } from './one-at-a-time';
-import { approveSignal, denySignal, moveUpdates, SA, stateQuery, type MoveArgs, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
+import { approveSignal, denySignal, moveUpdates, SA, stateQuery, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
 
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
 

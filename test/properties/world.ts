@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { RepairActivities } from '../../src/activities';
-import type { MoveCommand } from '../../src/activities/repairs';
+import type { MoveCommand } from '../../src/domain/moves';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 import type { Actor } from './schedule';

@@ -1,9 +1,10 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { businessFailure, FAILURE } from '../../domain/failures';
 import { judgeMove, type Move } from '../../domain/lifecycle';
+import type { MoveFields } from '../../domain/moves';
 import { canSeeRepair, type RepairRecord } from '../../domain/repair';
 import type { Repair } from '../../db/models';
-import { moveUpdates, type MoveArgs } from '../../workflows/definitions';
+import { moveUpdates } from '../../workflows/definitions';
 import type { AppDeps, AuthUser } from '../context';
 import { ApiError, forbidden, notFound, validationFailed } from '../errors';
 
@@ -47,7 +48,7 @@ export async function performMove(
   user: AuthUser,
   repair: Repair,
   move: Move,
-  args: Omit<MoveArgs, 'actor'>,
+  args: MoveFields,
 ): Promise<RepairRecord> {
   const verdict = judgeMove(move, { ...user, userId: user.id }, repair);
   if (!verdict.ok && verdict.reason === 'FORBIDDEN') throw forbidden(`A ${user.role} may not ${move} this repair`);

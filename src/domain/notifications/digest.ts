@@ -10,6 +10,23 @@ export interface DigestItem {
   createdAt: Date;
 }
 
+/** One user's digest for one day, as the digest workflow asks its activity for it. */
+export interface DigestRequest {
+  userId: number;
+  /** The once-per-day key, YYYY-MM-DD in the schedule's zone. */
+  day: string;
+  /** End of the 24 h window (ISO), fixed by the workflow so every retry looks at the same notifications. */
+  windowEnd: string;
+}
+
+export type DigestOutcome =
+  | { status: 'sent'; count: number }
+  | { status: 'already_sent' }
+  /** Another run holds a fresh claim and is sending it now. */
+  | { status: 'in_progress' }
+  | { status: 'empty' }
+  | { status: 'failed'; code: string };
+
 /**
  * How long one attempt to send a digest may take. A claim younger than this may still be in flight
  * (another run is sending it); only an older one can be left by a worker that died.
