@@ -6,6 +6,7 @@ import type { EventCommand, EventDraft, EventType } from '../domain/events';
 import type { MoveCommand } from '../domain/moves';
 import { applyDiscount, priceForNthRepair } from '../domain/pricing';
 import type { RepairRecord } from '../domain/repair';
+import { insertEvents } from '../db/queries/events';
 import { technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
 import { FAILURE } from '../domain/failures';
@@ -23,14 +24,6 @@ const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
   status: r.status,
   ...extra,
 });
-
-export async function insertEvents(trx: Knex.Transaction | Knex, events: EventDraft[]): Promise<void> {
-  if (events.length === 0) return;
-  await trx('notification_events')
-    .insert(events.map((e) => ({ dedupe_key: e.dedupeKey, type: e.type, repair_id: e.repairId, payload: e.payload })))
-    .onConflict('dedupe_key')
-    .ignore();
-}
 
 export function createRepairActivities({ db, rewards }: ActivityDeps) {
   const { Repair, RepairHistory, RewardRedemption, Technician } = db.models;

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { insertEvents } from '../../activities/repairs';
 import type { EventDraft } from '../../domain/events';
 import { keys } from '../../domain/keys';
 import { initialStatus, repairWorkflowId, type RepairRecord } from '../../domain/repair';
 import { customerCreateBody, staffCreateBody } from '../../domain/repair-schemas';
+import { insertEvents } from '../../db/queries/events';
 import type { AppDeps, AuthUser } from '../context';
 import { ApiError, conflict, forbidden, validationFailed } from '../errors';
 import { zodFields } from '../route';
