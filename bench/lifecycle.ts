@@ -1,28 +1,56 @@
-import { demoTokens, lifecycle, median, percentile, startStack } from './support';
+import { parseArgs } from 'node:util';
+import type { Step } from './driver';
+import { median, percentile, startStack } from './support';
 
-/**
- * Full repair lifecycles through the HTTP API of the real embedded stack, one after another;
- * prints the median and spread.   npm run bench:lifecycle -- [--runs 50]
- */
-const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag === -1 ? 50 : Number(process.argv[runsFlag + 1]);
-if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive whole number');
+const HELP = `npm run bench:lifecycle -- [options]
+
+Full repair lifecycles through the HTTP API of the real embedded stack, one after another;
+prints the median and spread of a lifecycle and the median of each step.
+
+Options:
+  --runs N       lifecycles (default 50)
+  --poll-ms N    pause between the GETs that wait for assignment (default 20)
+  --help         this text`;
+
+function options() {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '50' }, 'poll-ms': { type: 'string', default: '20' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    process.exit(0);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positive whole number');
+  const pollMs = Number(values['poll-ms']);
+  if (!Number.isInteger(pollMs) || pollMs < 0) throw new Error('--poll-ms needs a whole number >= 0');
+  return { runs, pollMs };
+}
+
+/** The step names this report has always printed; the polls themselves are left out. */
+const LABELS: Partial<Record<Step, string>> = {
+  create: 'create',
+  assignmentWait: 'wait for assignment',
+  submit: 'submit',
+  approve: 'approve',
+  start: 'start',
+  complete: 'complete',
+};
 
 async function main() {
-  const stack = await startStack();
+  const { runs, pollMs } = options();
+  const stack = await startStack({}, pollMs);
   try {
-    const { customer, techs } = await demoTokens(stack);
+    const { customer, techs } = await stack.driver.demoTokens();
     const totals: number[] = [];
     const steps: Record<string, number[]> = {};
-    const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-      const t0 = performance.now();
-      const out = await fn();
-      (steps[name] ??= []).push(performance.now() - t0);
-      return out;
+    const onTiming = (step: Step, ms: number) => {
+      const label = LABELS[step];
+      if (label) (steps[label] ??= []).push(ms);
     };
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      await lifecycle(stack, customer, techs, `BENCH-${i % 7}`, timed);
+      await stack.driver.lifecycle({ customer, techs, unitNumber: `BENCH-${i % 7}`, description: 'bench', onTiming });
       totals.push(performance.now() - t0);
       process.stderr.write(`\r${i + 1}/${runs}`);
     }

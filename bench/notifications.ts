@@ -1,4 +1,6 @@
-import { demoTokens, lifecycle, median, startStack, type Stack } from './support';
+import { parseArgs } from 'node:util';
+import { inLanes } from './driver';
+import { median, startStack, type Stack } from './support';
 
 /**
  * Notifications created and delivered per minute through the local transport, on the real
@@ -8,16 +10,23 @@ import { demoTokens, lifecycle, median, startStack, type Stack } from './support
  * each run and the medians.
  *   npm run bench:notifications -- [--lifecycles 60] [--concurrency 10] [--users 10] [--runs 3]
  */
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i === -1 ? fallback : Number(process.argv[i + 1]);
+const { values: flags } = parseArgs({
+  options: {
+    lifecycles: { type: 'string', default: '60' },
+    users: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const positive = (name: keyof typeof flags) => {
+  const v = Number(flags[name]);
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs a positive whole number`);
   return v;
 };
-const LIFECYCLES = arg('lifecycles', 60);
-const USERS = arg('users', 10);
-const CONCURRENCY = arg('concurrency', 10);
-const RUNS = arg('runs', 3);
+const LIFECYCLES = positive('lifecycles');
+const USERS = positive('users');
+const CONCURRENCY = positive('concurrency');
+const RUNS = positive('runs');
 const SEED_TARGET_PER_MINUTE = 1000;
 
 async function counts(stack: Stack) {
@@ -31,11 +40,12 @@ async function oneRun(run: number) {
   // Emails at the default SES rate (14/s) would cap deliveries; this measures our system, not the quota.
   const stack = await startStack({ SES_RATE_PER_SECOND: '1000' });
   try {
-    const { techs } = await demoTokens(stack);
-    const admin = (await stack.login('demoadmin')).token;
-    const fleet = await stack.api<{ id: number }>('POST', '/customers', admin, { name: 'Bench Fleet' });
+    const { driver } = stack;
+    const { techs } = await driver.demoTokens();
+    const admin = (await driver.login('demoadmin')).token;
+    const fleet = await driver.ok<{ id: number }>('POST', '/customers', admin, { name: 'Bench Fleet' });
     for (let u = 0; u < USERS; u++) {
-      await stack.api('POST', '/users', admin, {
+      await driver.ok('POST', '/users', admin, {
         username: `fleet-user-${u}`,
         password: 'bench-password',
         role: 'customer',
@@ -44,18 +54,12 @@ async function oneRun(run: number) {
         phone: `+1555010${String(u).padStart(4, '0')}`,
       });
     }
-    const customer = (await stack.api<{ token: string }>('POST', '/auth/login', undefined, { username: 'fleet-user-0', password: 'bench-password' })).token;
+    const customer = (await driver.login('fleet-user-0', 'bench-password')).token;
     const expected = { notifications: LIFECYCLES * (3 * USERS + 2), delivered: LIFECYCLES * (3 * USERS + 3) };
     const t0 = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < LIFECYCLES) {
-          const i = next++;
-          await lifecycle(stack, customer, techs, `N-${run}-${i % 11}`);
-        }
-      }),
-    );
+    await inLanes(LIFECYCLES, CONCURRENCY, async (i) => {
+      await driver.lifecycle({ customer, techs, unitNumber: `N-${run}-${i % 11}`, description: 'bench' });
+    });
     let c = await counts(stack);
     while (c.delivered < expected.delivered || c.notifications < expected.notifications) {
       if (performance.now() - t0 > 600_000) throw new Error(`stalled: ${JSON.stringify(c)} of ${JSON.stringify(expected)}`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../src/db';
 import { embeddedDatabaseUrl } from '../src/embedded/postgres';
+import { LifecycleDriver } from './driver';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -25,19 +26,20 @@ export const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number;
 };
 
-export interface Api {
-  <T = Record<string, unknown>>(method: string, route: string, token?: string, body?: unknown): Promise<T>;
-}
-
 export interface Stack {
-  api: Api;
+  driver: LifecycleDriver;
   db: Db;
+  /** The body of a 2xx answer, else an error naming the call (scripts/fuzz.ts seeds with it). */
+  api<T = Record<string, unknown>>(method: string, route: string, token?: string, body?: unknown): Promise<T>;
   login(username: string): Promise<{ token: string; user: { id: number; technicianId?: number } }>;
   stop(): Promise<void>;
 }
 
-/** The real main command (embedded PostgreSQL + Temporal + worker + API) on free ports, in a throw-away folder. */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+/**
+ * The real main command (embedded PostgreSQL + Temporal + worker + API) on free ports, in a
+ * throw-away folder, with a lifecycle driver pointed at its API that polls every `pollMs`.
+ */
+export async function startStack(env: Record<string, string> = {}, pollMs = 20): Promise<Stack> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'rsystems-bench-'));
   const [port, pg, temporal, ui] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const child: ChildProcess = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/main.ts'], {
@@ -60,22 +62,13 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     child.stdout?.on('data', (b: Buffer) => b.toString().includes('is running') && resolve());
     child.once('exit', (code) => reject(new Error(`main exited with ${code}`)));
   });
-  const base = `http://127.0.0.1:${port}/api`;
-  const api: Api = async <T>(method: string, route: string, token?: string, body?: unknown): Promise<T> => {
-    const res = await fetch(base + route, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json: unknown = await res.json();
-    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(json)}`);
-    return json as T;
-  };
   const db = createDb(embeddedDatabaseUrl(pg, 'rsystems'), 2);
+  const driver = new LifecycleDriver({ baseUrl: `http://127.0.0.1:${port}`, pollMs });
   return {
-    api,
+    driver,
     db,
-    login: (username) => api('POST', '/auth/login', undefined, { username, password: 'demo123' }),
+    api: (method, route, token, body) => driver.ok(method, route, token, body),
+    login: (username) => driver.login(username),
     async stop() {
       await db.destroy();
       child.kill('SIGTERM');
@@ -83,43 +76,4 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export interface Repair {
-  id: number;
-  technicianId: number | null;
-  status: string;
-}
-
-/** One full lifecycle through the API as the demo accounts: create, wait for assignment, submit, approve, start, complete. */
-export async function lifecycle(
-  stack: Stack,
-  customer: string,
-  techTokens: Map<number, string>,
-  unitNumber: string,
-  timed: <T>(step: string, fn: () => Promise<T>) => Promise<T> = (_s, fn) => fn(),
-): Promise<Repair> {
-  const { api } = stack;
-  const repair = await timed('create', () => api<Repair>('POST', '/repairs', customer, { unitNumber, description: 'bench' }));
-  let techId: number | null = null;
-  await timed('wait for assignment', async () => {
-    while (techId === null) techId = (await api<Repair>('GET', `/repairs/${repair.id}`, customer)).technicianId;
-  });
-  const tech = techTokens.get(techId as unknown as number) as string;
-  await timed('submit', () => api('POST', `/repairs/${repair.id}/submit`, tech, { estimatedCost: 50 }));
-  await timed('approve', () => api('POST', `/repairs/${repair.id}/approve`, customer));
-  await timed('start', () => api('POST', `/repairs/${repair.id}/start`, tech));
-  const done = await timed('complete', () => api<Repair>('POST', `/repairs/${repair.id}/complete`, tech));
-  if (done.status !== 'COMPLETED') throw new Error(`repair ${repair.id} ended ${done.status}`);
-  return done;
-}
-
-export async function demoTokens(stack: Stack): Promise<{ customer: string; techs: Map<number, string> }> {
-  const customer = (await stack.login('democustomer')).token;
-  const techs = new Map<number, string>();
-  for (const name of ['tech1', 'tech2', 'tech3']) {
-    const { token, user } = await stack.login(name);
-    techs.set(user.technicianId as number, token);
-  }
-  return { customer, techs };
 }
