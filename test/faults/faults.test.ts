@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
-import { Driver } from './driver';
+import { inLanes, LifecycleDriver } from '../../bench/driver';
 import { cleanupBundle, startFaultStack, type FaultStack } from './stack';
 import { expectedPerLifecycle, observe, settled, type Observation } from './verify';
 
@@ -72,6 +72,34 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** What the client saw: lifecycles it finished, and why the others did not. */
+interface Drive {
+  completed: number;
+  failed: string[];
+}
+
+/**
+ * Runs `total` lifecycles, `concurrency` at a time, as a sensible client during an outage would:
+ * a 503 (or no answer in 20 s) is retried after 1 s. `onProgress` sees the number finished so far
+ * (the scenario injects its fault from it).
+ */
+async function drive(driver: LifecycleDriver, total: number, concurrency: number, onProgress: (done: number) => void): Promise<Drive> {
+  const { customer, techs } = await driver.demoTokens();
+  const result: Drive = { completed: 0, failed: [] };
+  let done = 0;
+  await inLanes(total, concurrency, async (i) => {
+    const n = i + 1;
+    try {
+      await driver.lifecycle({ customer, techs, unitNumber: `FLT-${n}`, description: 'fault-injection lifecycle' });
+      result.completed++;
+    } catch (err) {
+      result.failed.push(`lifecycle ${n}: ${(err as Error).message}`);
+    }
+    onProgress(++done);
+  });
+  return result;
+}
+
 interface Row {
   metric: string;
   expected: string;
@@ -87,14 +115,14 @@ function table(rows: Row[]): string {
   return [line('metric', 'expected', 'observed', 'ok'), line('-'.repeat(w[0] as number), '-'.repeat(w[1] as number), '-'.repeat(w[2] as number), '--'), ...rows.map((r) => line(r.metric, r.expected, r.observed, r.ok ? 'ok' : 'NO'))].join('\n');
 }
 
-function rowsFor(o: Observation, driver: Driver, stack: FaultStack): Row[] {
+function rowsFor(o: Observation, driver: LifecycleDriver, drove: Drive, stack: FaultStack): Row[] {
   const per = expectedPerLifecycle();
-  const s = driver.stats.statuses;
+  const s = driver.statuses;
   const other5xx = [...s.entries()].filter(([k]) => typeof k === 'number' && k >= 500 && k !== 503).reduce((a, [, n]) => a + n, 0);
   const eq = (metric: string, expected: number, observed: number): Row => ({ metric, expected: String(expected), observed: String(observed), ok: expected === observed });
   const info = (metric: string, observed: number): Row => ({ metric, expected: 'any', observed: String(observed), ok: true });
   return [
-    eq('lifecycles finished by the client', LIFECYCLES, driver.stats.completed),
+    eq('lifecycles finished by the client', LIFECYCLES, drove.completed),
     {
       metric: 'repairs COMPLETED / all repairs',
       expected: `${LIFECYCLES}/${LIFECYCLES}`,
@@ -115,7 +143,7 @@ function rowsFor(o: Observation, driver: Driver, stack: FaultStack): Row[] {
     eq('HTTP 5xx other than 503', 0, other5xx),
     info('HTTP 503 (retried by the client)', s.get(503) ?? 0),
     info('requests with no answer in 20 s (retried)', s.get('no-answer') ?? 0),
-    eq('unexpected answers to moves', 0, driver.stats.surprises.length),
+    eq('unexpected answers to moves', 0, driver.surprises.length),
     eq('worker crashes (restarted by the suite)', 0, stack.workerCrashes),
     info('failed delivery attempts (retried)', o.failedLogs),
   ];
@@ -141,18 +169,12 @@ describe('fault injection', function () {
       const stack = await startFaultStack(sc.env);
       let keep = false;
       try {
-        const driver = new Driver(stack.apiUrl);
+        const driver = new LifecycleDriver({ baseUrl: stack.apiUrl, pollMs: 200, retry503AfterMs: 1000, requestTimeoutMs: 20_000 });
         driver.deadline(started + DRIVE_LIMIT_MS);
-        const customer = (await driver.login('democustomer', 'demo123')).token;
-        const techs = new Map<number, string>();
-        for (const name of ['tech1', 'tech2', 'tech3']) {
-          const { token, user } = await driver.login(name, 'demo123');
-          techs.set(user.technicianId as number, token);
-        }
 
         let fault: Promise<string> | undefined;
         let faultAt = 0;
-        await driver.run(LIFECYCLES, CONCURRENCY, customer, techs, (done) => {
+        const drove = await drive(driver, LIFECYCLES, CONCURRENCY, (done) => {
           if (done === INJECT_AFTER && !fault) {
             faultAt = Date.now();
             fault = sc.inject(stack);
@@ -168,7 +190,7 @@ describe('fault injection', function () {
           o = await observe(stack.db).catch(() => o);
         }
         const converged = settled(o, LIFECYCLES);
-        const rows = rowsFor(o, driver, stack);
+        const rows = rowsFor(o, driver, drove, stack);
         const seconds = Math.round((Date.now() - started) / 1000);
         const ok = converged && rows.every((r) => r.ok);
         results.push({ scenario: sc.name, title: sc.title, seconds, rows, ok });
@@ -178,13 +200,13 @@ describe('fault injection', function () {
           `${converged ? `settled at ${Math.round((Date.now() - started) / 1000)} s` : `NOT settled ${SETTLE_LIMIT_MS / 1000} s after the client finished`}`);
         console.log(table(rows));
         const detail = [
-          ...driver.stats.failed.slice(0, 5),
-          ...driver.stats.surprises.slice(0, 5),
+          ...drove.failed.slice(0, 5),
+          ...driver.surprises.slice(0, 5),
           ...o.missing.slice(0, 5).map((p) => `missing ${p}`),
           ...o.duplicates.slice(0, 5).map((p) => `duplicate ${p}`),
           ...o.unexpected.slice(0, 5).map((p) => `unexpected ${p}`),
           `repairs by status: ${JSON.stringify(o.repairsByStatus)}`,
-          `statuses seen: ${JSON.stringify(Object.fromEntries(driver.stats.statuses))}`,
+          `statuses seen: ${JSON.stringify(Object.fromEntries(driver.statuses))}`,
         ];
         for (const d of detail) console.log(`      ${d}`);
         if (!ok) {

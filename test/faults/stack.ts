@@ -68,9 +68,15 @@ process.once('exit', () => {
  * Starts a child and waits until `ready()` resolves (the child is killed if it does not, or if it
  * exits first), so a failed start never leaves a process behind.
  */
-async function spawnChild(entry: string, env: Record<string, string>, logFile: string, ready: (proc: ChildProcess) => Promise<void>): Promise<Child> {
+async function spawnChild(
+  entry: string,
+  env: Record<string, string>,
+  logFile: string,
+  ready: (proc: ChildProcess) => Promise<void>,
+  args: string[] = [],
+): Promise<Child> {
   const out = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
+  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -192,7 +198,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
     await stopInfra();
     throw err;
   });
-  const workerEnv = { ...env, FAULTS_WORKFLOW_BUNDLE: await bundlePromise, FAULTS_TRANSPORT_FLAG: transportFlag };
+  const workerArgs = ['--workflow-bundle', await bundlePromise, '--transport-flag', transportFlag];
   const workerLog = path.join(dir, 'worker.log');
 
   let worker: Child | undefined;
@@ -205,7 +211,7 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
     transportFlag,
     workerCrashes: 0,
     async startWorker() {
-      const child = await spawnChild('test/faults/worker-child.ts', workerEnv, workerLog, printed('faults-worker ready'));
+      const child = await spawnChild('test/faults/worker-child.ts', env, workerLog, printed('faults-worker ready'), workerArgs);
       worker = child;
       expectedExit = false;
       void child.exited.then(async (code) => {

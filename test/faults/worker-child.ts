@@ -1,18 +1,16 @@
 /**
  * The worker of the fault-injection suite, as its own process (so it can be killed with -9):
- * the real createWorkers() from DATABASE_URL / TEMPORAL_ADDRESS, with the transport wrapped so
- * the suite can make it fail transiently. While the file named by FAULTS_TRANSPORT_FLAG exists,
- * every send throws a retryable DeliveryError (what a provider's 5xx or throttling looks like).
- * The wrapper lives here, not in product code.
+ * the product's startWorker(), with the transport wrapped so the suite can make it fail
+ * transiently. While the file given as --transport-flag exists, every send throws a retryable
+ * DeliveryError (what a provider's 5xx or throttling looks like). The wrapper lives here, not in
+ * product code.
+ *   worker-child.ts [--workflow-bundle FILE] [--transport-flag FILE]   (config from the environment)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { openServices, prepare, requireAddresses, stopOnSignals } from '../../src/runtime';
-import { connectWorkerConnection } from '../../src/temporal/client';
-import { installTemporalRuntime } from '../../src/temporal/runtime';
-import { createWorkers } from '../../src/worker/worker';
 import { DeliveryError, type Transport } from '../../src/activities/transports/types';
+import { startWorker } from '../../src/worker/start';
 
 export function flakyTransport(real: Transport, flagFile: string | undefined): Transport {
   const check = () => {
@@ -32,24 +30,14 @@ export function flakyTransport(real: Transport, flagFile: string | undefined): T
 }
 
 async function main() {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, { process: 'faults-worker' });
-  installTemporalRuntime(logger);
-  const where = requireAddresses(config);
-  const services = await openServices(config, where, logger);
-  await prepare(services);
-  const connection = await connectWorkerConnection(where.temporalAddress);
-  const bundlePath = process.env.FAULTS_WORKFLOW_BUNDLE;
-  const workers = await createWorkers({
-    config,
-    connection,
-    db: services.db,
-    logger,
+  const { values } = parseArgs({ options: { 'workflow-bundle': { type: 'string' }, 'transport-flag': { type: 'string' } } });
+  const bundlePath = values['workflow-bundle'];
+  const { logger, running } = await startWorker(loadConfig(), {
+    processName: 'faults-worker',
+    // One bundle built by the suite for every worker it starts: a webpack per restart would slow the scenarios.
     workflowBundle: bundlePath ? { code: readFileSync(bundlePath, 'utf8') } : undefined,
-    wrapTransport: (real) => flakyTransport(real, process.env.FAULTS_TRANSPORT_FLAG),
+    wrapTransport: (real) => flakyTransport(real, values['transport-flag']),
   });
-  const running = workers.run();
-  stopOnSignals(logger, [() => services.close(), () => connection.close(), () => workers.shutdown()]);
   process.stdout.write('faults-worker ready\n');
   await running;
   logger.warn('worker run() ended');
