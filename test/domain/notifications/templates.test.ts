@@ -1,58 +1,6 @@
 import assert from 'node:assert/strict';
-import {
-  placeholders,
-  renderTemplate,
-  TemplateContextError,
-  type BrandSettings,
-  type NotificationTemplate,
-} from '../../../src/domain/notifications/templates';
-
-const BRAND: BrandSettings = {
-  companyName: 'RS Systems',
-  logoUrl: null,
-  primaryColor: '#0b5394',
-  accentColor: '#f1c232',
-  footerText: 'RS Systems windshield repair.',
-};
-
-const TEMPLATE: NotificationTemplate = {
-  name: 'repair_denied',
-  version: 2,
-  title: 'Repair #{{repair.id}} denied',
-  message: 'The customer denied repair #{{ repair.id }} on unit {{repair.unitNumber}}: {{reason}}',
-  emailSubject: 'Denied: repair #{{repair.id}} on unit {{ repair.unitNumber }}',
-  emailHtml: '<p>Unit <strong>{{repair.unitNumber}}</strong> was denied.</p><p>Reason: {{reason}}</p><p><a href="{{actionUrl}}">Open</a></p>',
-  emailText: 'Unit {{repair.unitNumber}} was denied. Reason: {{reason}}\nOpen: {{actionUrl}}',
-  sms: '{{brand.companyName}}: repair #{{repair.id}} denied: {{reason}}',
-  requiredContext: ['repair.id', 'repair.unitNumber', 'reason', 'actionUrl'],
-};
-
-const CONTEXT = {
-  repair: { id: 42, unitNumber: 'TRK-7' },
-  reason: 'Crack longer than 6 inches',
-  actionUrl: 'https://app.example.com/repairs/42',
-};
-
-const template = (over: Partial<NotificationTemplate>): NotificationTemplate => ({ ...TEMPLATE, ...over });
-/** A template whose every field is the same text, to compare how each field is treated. */
-const uniform = (text: string, requiredContext: string[] = []): NotificationTemplate => ({
-  name: 'uniform',
-  version: 1,
-  title: text,
-  message: text,
-  emailSubject: text,
-  emailHtml: text,
-  emailText: text,
-  sms: text,
-  requiredContext,
-});
-
-/** The template's own part of the HTML email, without the branded layout around it. */
-function bodyOf(html: string): string {
-  const m = /<tr><td style="padding:24px;[^"]*">([\s\S]*?)<\/td><\/tr>/.exec(html);
-  assert.ok(m, 'layout has a body cell');
-  return m[1]!;
-}
+import { placeholders, renderTemplate, TemplateContextError } from '../../../src/domain/notifications/templates';
+import { BRAND, bodyOf, CONTEXT, TEMPLATE, template, uniform } from './template-fixtures';
 
 describe('domain/notifications/templates', () => {
   describe('placeholders', () => {
@@ -222,73 +170,6 @@ describe('domain/notifications/templates', () => {
         const r = renderTemplate(template({ emailSubject: 'About {{reason}}' }), { ...CONTEXT, reason: attack }, BRAND);
         assert.match(r.emailHtml, new RegExp(`<title>About ${escaped.replace(/[()]/g, '\\$&')}</title>`));
         assert.equal(r.emailSubject, `About ${attack}`);
-      });
-    });
-
-    describe('brand', () => {
-      it('wraps the HTML body in a layout with the company name, primary colour header, accent and footer', () => {
-        const html = renderTemplate(TEMPLATE, CONTEXT, BRAND).emailHtml;
-        assert.match(html, /^<!DOCTYPE html>/);
-        assert.match(html, /<meta charset="utf-8">/);
-        assert.match(html, /<td style="background:#0b5394;[^"]*border-bottom:4px solid #f1c232;">/);
-        assert.match(html, />RS Systems<\/span>/);
-        assert.match(html, /RS Systems windshield repair\.<\/td>/);
-        assert.doesNotMatch(html, /<img/);
-        assert.ok(html.indexOf('RS Systems</span>') < html.indexOf('<strong>TRK-7</strong>'), 'header before body');
-        assert.ok(html.indexOf('<strong>TRK-7</strong>') < html.indexOf('windshield repair.'), 'body before footer');
-      });
-
-      it('shows the logo, with the company name as its alt text, when there is one', () => {
-        const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, logoUrl: 'https://cdn.example.com/logo.png?a=1&b=2' }).emailHtml;
-        assert.match(html, /<img src="https:\/\/cdn\.example\.com\/logo\.png\?a=1&amp;b=2" alt="RS Systems"/);
-      });
-
-      it('drops a logo URL that is not http(s)', () => {
-        for (const logoUrl of ['javascript:alert(1)', 'data:image/png;base64,AAAA', '/logo.png', '']) {
-          const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, logoUrl }).emailHtml;
-          assert.doesNotMatch(html, /<img/, logoUrl);
-          assert.match(html, />RS Systems<\/span>/);
-        }
-      });
-
-      it('escapes brand values in the layout', () => {
-        const brand = { ...BRAND, companyName: 'A & B <Glass>', footerText: '<b>"Fine" print</b>', logoUrl: null };
-        const html = renderTemplate(TEMPLATE, CONTEXT, brand).emailHtml;
-        assert.match(html, />A &amp; B &lt;Glass&gt;<\/span>/);
-        assert.match(html, /&lt;b&gt;&quot;Fine&quot; print&lt;\/b&gt;/);
-        assert.doesNotMatch(html, /<Glass>|<b>/);
-        const withLogo = renderTemplate(TEMPLATE, CONTEXT, { ...brand, logoUrl: 'https://x.example/l.png' }).emailHtml;
-        assert.match(withLogo, /alt="A &amp; B &lt;Glass&gt;"/);
-      });
-
-      it('refuses colours that could smuggle CSS, falling back to the default palette', () => {
-        const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, primaryColor: 'red;background:url(https://evil)', accentColor: '"><script>' }).emailHtml;
-        assert.match(html, /background:#0b5394;/);
-        assert.match(html, /border-bottom:4px solid #f1c232;/);
-        assert.doesNotMatch(html, /evil|<script>/);
-      });
-
-      it('accepts hex and named colours', () => {
-        const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, primaryColor: '#ABC', accentColor: 'teal' }).emailHtml;
-        assert.match(html, /background:#ABC;[^"]*border-bottom:4px solid teal;/);
-      });
-
-      it('leaves the footer empty when there is no footer text', () => {
-        const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, footerText: '' }).emailHtml;
-        assert.match(html, /<tr><td style="padding:16px 24px;[^"]*"><\/td><\/tr>/);
-      });
-
-      it('offers brand values to every field as brand.*, escaped only in HTML', () => {
-        const brand = { ...BRAND, companyName: 'A & B' };
-        const r = renderTemplate(uniform('{{ brand.companyName }} / {{brand.primaryColor}} / {{brand.footerText}}'), {}, brand);
-        assert.equal(r.title, 'A & B / #0b5394 / RS Systems windshield repair.');
-        assert.equal(r.sms, 'A & B / #0b5394 / RS Systems windshield repair.');
-        assert.equal(bodyOf(r.emailHtml), 'A &amp; B / #0b5394 / RS Systems windshield repair.');
-      });
-
-      it('takes brand values from the brand settings, not from a "brand" in the context', () => {
-        const r = renderTemplate(uniform('{{brand.companyName}}'), { brand: { companyName: 'Impostor' } }, BRAND);
-        assert.equal(r.title, 'RS Systems');
       });
     });
 
