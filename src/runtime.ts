@@ -6,12 +6,12 @@ import { resolveTokenSecret } from './security/secret';
 import { createTokenService } from './security/tokens';
 import { createTemporalClient, ensureSearchAttributes, type TemporalHandles } from './temporal/client';
 import type { AppDeps } from './api/context';
-import { undoUnconfirmedRepairs } from './api/repairs/workflow-start';
+import { undoUnconfirmedRepairs } from './use-cases/repair-start';
 
 const SWEEP_INTERVAL_MS = 30_000;
 
 /**
- * Every process sweeps repairs whose workflow start was never confirmed (see createRepair): the
+ * Every process sweeps repairs whose workflow start was never confirmed (see src/use-cases/create-repair.ts): the
  * API that made them may be gone, and sweeps in several processes at once are safe.
  */
 function startSweep(deps: Pick<AppDeps, 'db' | 'temporal' | 'logger'>): { stop(): Promise<void> } {

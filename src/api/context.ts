@@ -1,15 +1,10 @@
-import type { Config } from '../config';
-import type { Db } from '../db';
 import type { Logger } from '../logger';
 import type { TokenService } from '../security/tokens';
 import type { Role } from '../domain/roles';
-import type { TemporalHandles } from '../temporal/client';
+import type { UseCaseDeps } from '../use-cases/deps';
 
-/** What every route may use: handed in once when the app is built. */
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  temporal: TemporalHandles;
+/** What every route may use (config, db, temporal and more): handed in once when the app is built. */
+export interface AppDeps extends UseCaseDeps {
   tokens: TokenService;
   logger: Logger;
 }

@@ -1,3 +1,5 @@
+import type { FieldErrors } from '../domain/errors';
+
 /**
  * The error catalogue: every failure a client can see has a stable code and status.
  * Anything thrown that is not an `ApiError` is reported as INTERNAL with a generic message.
@@ -17,7 +19,7 @@ export const ERROR_CATALOGUE = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 export class ApiError extends Error {
   readonly status: number;

@@ -79,7 +79,11 @@ export function zodFields(error: z.ZodError, root: string, input: unknown): Fiel
   return fields;
 }
 
-function parse<S extends Schema | undefined>(schema: S, value: unknown, root: string): Out<S> {
+/**
+ * Validates one part of a request (400 with the reasons per field). Routes do it for their declared
+ * schemas; a handler whose schema depends on the caller (see `documentedBody`) calls it itself.
+ */
+export function parseRequest<S extends Schema | undefined>(schema: S, value: unknown, root: 'body' | 'query' | 'params'): Out<S> {
   if (!schema) return undefined as Out<S>;
   const result = schema.safeParse(value);
   if (!result.success) throw validationFailed(zodFields(result.error, root, value));
@@ -93,9 +97,9 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: A
       ctx.state.routePath = route.path;
       await next();
     }, ...guards, async (ctx) => {
-      const params = parse(route.params, ctx.params, 'params');
-      const query = parse(route.query, ctx.query, 'query');
-      const body = parse(route.body, ctx.request.body ?? {}, 'body');
+      const params = parseRequest(route.params, ctx.params, 'params');
+      const query = parseRequest(route.query, ctx.query, 'query');
+      const body = parseRequest(route.body, ctx.request.body ?? {}, 'body');
       const result = await route.handler({ body, query, params, user: ctx.state.user, ctx }, deps);
       if (result instanceof Reply) {
         ctx.status = result.status;

@@ -1,4 +1,3 @@
-import { keys } from './keys';
 export const REPAIR_STATUSES = ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'DENIED'] as const;
 export type RepairStatus = (typeof REPAIR_STATUSES)[number];
 
@@ -6,8 +5,6 @@ export type RepairStatus = (typeof REPAIR_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly RepairStatus[] = ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS'];
 
 export const isActiveStatus = (status: RepairStatus): boolean => ACTIVE_STATUSES.includes(status);
-
-export const repairWorkflowId = keys.repairWorkflow;
 
 export interface Viewer {
   role: 'customer' | 'technician' | 'admin';

@@ -3,10 +3,11 @@ import { createAwsClients } from '../activities/transports/clients';
 import { DEFAULT_NAMESPACE } from '../activities/transports/metrics';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createDb } from '../db';
+import { isDomainError } from '../domain/errors';
 import { createTemporalClient } from '../temporal/client';
+import { redriveFailed } from '../use-cases/redrive';
 import { awsTransportFromConfig } from '../worker/worker';
 import { provisionAlarms } from './alarms';
-import { redriveFailed } from './redrive';
 import { OpsUsageError, sendTestEmail, sendTestSms } from './test-message';
 
 /**
@@ -108,15 +109,29 @@ export async function runOps(command: string, argv: string[], env: Record<string
   }
 }
 
+/**
+ * What a failed command tells the operator: the reason, and 2 when it was the invocation (usage,
+ * configuration, a value the use-case refused) or 1 when the work itself failed. AWS and database
+ * errors name what failed; their messages carry no secrets (credentials are never echoed).
+ */
+export function failureOf(err: unknown): { message: string; exitCode: 1 | 2 } {
+  if (isDomainError(err)) {
+    const fields = err.kind === 'validation' || err.kind === 'conflict' ? Object.entries(err.fields ?? {}) : [];
+    const message = fields.length ? `${err.message} (${fields.map(([k, why]) => `${k} ${why}`).join('; ')})` : err.message;
+    return { message, exitCode: err.kind === 'validation' ? 2 : 1 };
+  }
+  const usageProblem = err instanceof OpsUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  return { message: err instanceof Error ? err.message : String(err), exitCode: usageProblem ? 2 : 1 };
+}
+
 if (require.main === module) {
   const [command = '', ...rest] = process.argv.slice(2);
   runOps(command, rest, process.env, (line) => process.stdout.write(line + '\n')).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      const usageProblem = err instanceof OpsUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      // AWS and database errors name what failed; their messages carry no secrets (credentials are never echoed).
-      process.stderr.write(`ops ${command}: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(usageProblem ? 2 : 1);
+      const { message, exitCode } = failureOf(err);
+      process.stderr.write(`ops ${command}: ${message}\n`);
+      process.exit(exitCode);
     },
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppDeps } from '../../src/api/context';
-import { UNCONFIRMED_STARTS } from '../../src/api/repairs/workflow-start';
+import { UNCONFIRMED_STARTS } from '../../src/use-cases/repair-start';
 import { startApi, type RunningApi } from '../../src/api/server';
 import { createDb } from '../../src/db';
 import { startTemporalDevServer } from '../../src/embedded/temporal';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Metadata, status } from '@grpc/grpc-js';
 import { ServiceError, WorkflowNotFoundError, type WorkflowClient } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { UNCONFIRMED_STARTS, undoUnconfirmedRepairs } from '../../src/api/repairs/workflow-start';
+import { UNCONFIRMED_STARTS, undoUnconfirmedRepairs } from '../../src/use-cases/repair-start';
 import { eventually } from '../support/eventually';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { canSeeRepair, initialStatus, isActiveStatus, repairWorkflowId, REPAIR_STATUSES, type Viewer } from '../../src/domain/repair';
+import { canSeeRepair, initialStatus, isActiveStatus, REPAIR_STATUSES, type Viewer } from '../../src/domain/repair';
 
 const admin: Viewer = { role: 'admin', customerId: null, technicianId: null };
 const customer: Viewer = { role: 'customer', customerId: 10, technicianId: null };
@@ -7,10 +7,6 @@ const orphanCustomer: Viewer = { role: 'customer', customerId: null, technicianI
 const tech: Viewer = { role: 'technician', customerId: null, technicianId: 5 };
 
 describe('domain/repair', () => {
-  it('names the workflow repair-<id>', () => {
-    assert.equal(repairWorkflowId(42), 'repair-42');
-  });
-
   it('starts a customer request REQUESTED and a field find PENDING', () => {
     assert.equal(initialStatus('customer'), 'REQUESTED');
     assert.equal(initialStatus('technician'), 'PENDING');

@@ -5,7 +5,8 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError, loadConfig } from '../../src/config';
-import { runOps } from '../../src/ops/cli';
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../../src/domain/errors';
+import { failureOf, runOps } from '../../src/ops/cli';
 import { OpsUsageError, sendTestEmail, sendTestSms } from '../../src/ops/test-message';
 import { awsTransportFromConfig } from '../../src/worker/worker';
 
@@ -40,6 +41,15 @@ describe('ops commands', () => {
     await assert.rejects(run('redrive', ['--limit', '0']), /--limit must be/);
     await assert.rejects(run('redrive', []), /DATABASE_URL and TEMPORAL_ADDRESS must be set/);
     await assert.rejects(run('alarms', ['--bogus']), { code: 'ERR_PARSE_ARGS_UNKNOWN_OPTION' });
+  });
+
+  it("a use-case's refusal is reported with its reason: 2 for a refused value, 1 for the work", () => {
+    assert.deepEqual(failureOf(new ValidationError({ since: 'is in the future' })), { message: 'The request is not valid (since is in the future)', exitCode: 2 });
+    assert.deepEqual(failureOf(new ConflictError('Delivery log 4 has already been retried')), { message: 'Delivery log 4 has already been retried', exitCode: 1 });
+    assert.deepEqual(failureOf(new NotFoundError('Delivery log')), { message: 'Delivery log not found', exitCode: 1 });
+    assert.deepEqual(failureOf(new UnavailableError('Temporal did not answer')), { message: 'Temporal did not answer', exitCode: 1 });
+    assert.deepEqual(failureOf(new OpsUsageError('--limit must be a whole number')), { message: '--limit must be a whole number', exitCode: 2 });
+    assert.deepEqual(failureOf(new Error('connect ECONNREFUSED')), { message: 'connect ECONNREFUSED', exitCode: 1 });
   });
 
   it('the script exits 2 with the reason on stderr (and 0 for --help)', async function () {

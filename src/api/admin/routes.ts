@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { retryDelivery } from '../../use-cases/retry-delivery';
 import { idParam } from '../common/schemas';
 import { defineRoute, type AnyRoute } from '../route';
-import { retryDelivery } from './retry';
 import {
   deliveryLogQuery,
   deliveryLogSchema,

@@ -8,6 +8,7 @@ import {
   UniqueViolationError,
   ValidationError,
 } from 'objection';
+import { isDomainError, type AnyDomainError } from '../../domain/errors';
 import { ApiError, ERROR_CATALOGUE } from '../errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
@@ -40,9 +41,26 @@ function isUnavailable(err: unknown): boolean {
   return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);
 }
 
+/** A use-case's refusal, under the stable code and status the API has always answered it with. */
+function fromDomainError(err: AnyDomainError): ApiError {
+  switch (err.kind) {
+    case 'validation':
+      return new ApiError('VALIDATION_FAILED', err.message, err.fields);
+    case 'not_found':
+      return new ApiError('NOT_FOUND', err.message);
+    case 'conflict':
+      return new ApiError('CONFLICT', err.message, err.fields);
+    case 'forbidden':
+      return new ApiError('FORBIDDEN', err.message);
+    case 'unavailable':
+      return new ApiError('SERVICE_UNAVAILABLE', err.message, undefined, { cause: err });
+  }
+}
+
 /** Turns anything thrown into an ApiError; unknown errors keep their detail in the log only. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (isDomainError(err)) return fromDomainError(err);
   if (err instanceof UniqueViolationError) {
     const fields = Object.fromEntries((err.columns ?? []).map((c) => [c, 'is already taken']));
     return new ApiError('CONFLICT', 'A record with these values already exists', fields);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MOVES, type Move } from '../../domain/lifecycle';
-import { assignBody, denyBody, emptyBody, listQuery, submitBody } from '../../domain/repair-schemas';
+import { assignBody, customerCreateBody, denyBody, emptyBody, listQuery, staffCreateBody, submitBody } from '../../domain/repair-schemas';
+import { createCustomerRepair, createStaffRepair } from '../../use-cases/create-repair';
 import { idParam } from '../common/schemas';
-import { defineRoute, type AnyRoute } from '../route';
-import { createRepair } from './create';
+import { defineRoute, parseRequest, type AnyRoute } from '../route';
 import { performMove, visibleRepair } from './moves';
 import { createRepairBody, historyEntry, repairListItem, repairSchema } from './schema';
 
@@ -49,7 +49,11 @@ export const repairRoutes: AnyRoute[] = [
     status: 201,
     response: repairSchema,
     errors: [409, 503],
-    handler: async ({ ctx, user }, deps) => createRepair(deps, user, ctx.request.body),
+    // The schema depends on the caller's role, so the body is parsed here rather than by the route.
+    handler: async ({ ctx, user }, deps) =>
+      user.role === 'customer'
+        ? createCustomerRepair(deps, user, parseRequest(customerCreateBody, ctx.request.body ?? {}, 'body'))
+        : createStaffRepair(deps, user, parseRequest(staffCreateBody, ctx.request.body ?? {}, 'body')),
   }),
   defineRoute({
     method: 'get',

@@ -2,8 +2,23 @@ import assert from 'node:assert/strict';
 import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApiError } from '../../../src/api/errors';
 import { toApiError } from '../../../src/api/middleware/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../../../src/domain/errors';
 
 describe('api: error mapping', () => {
+  it("a use-case's refusal keeps its message and fields under the API's stable code and status", () => {
+    const cases = [
+      [new ValidationError({ customerId: 'customer 9 does not exist' }), 400, 'VALIDATION_FAILED', 'The request is not valid', { customerId: 'customer 9 does not exist' }],
+      [new NotFoundError('Delivery log'), 404, 'NOT_FOUND', 'Delivery log not found', undefined],
+      [new ConflictError('That batch belongs to another customer', { batchId: 'belongs to another customer' }), 409, 'CONFLICT', 'That batch belongs to another customer', { batchId: 'belongs to another customer' }],
+      [new ForbiddenError('Only an admin may name another technician'), 403, 'FORBIDDEN', 'Only an admin may name another technician', undefined],
+      [new UnavailableError('The repair could not be created in time; try again'), 503, 'SERVICE_UNAVAILABLE', 'The repair could not be created in time; try again', undefined],
+    ] as const;
+    for (const [err, status, code, message, fields] of cases) {
+      const mapped = toApiError(err);
+      assert.deepEqual([mapped.status, mapped.code, mapped.message, mapped.fields], [status, code, message, fields], err.name);
+    }
+  });
+
   it('an update call cut off by a Temporal outage is 503 (the move may be retried), not 500', () => {
     const cut = new WorkflowUpdateRPCTimeoutOrCancelledError('Timeout or cancellation waiting for update', {
       cause: Object.assign(new Error('1 CANCELLED: Call cancelled'), { code: 1 }),

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../api/context';
-import { retryDelivery } from '../api/admin/retry';
-import { ApiError } from '../api/errors';
+import { ConflictError } from '../domain/errors';
 import type { DeliveryChannel } from '../domain/notifications/types';
+import type { UseCaseDeps } from './deps';
+import { retryDelivery } from './retry-delivery';
 
 export interface RedriveFilter {
   /** Only failures logged at or after this instant. */
@@ -23,7 +23,7 @@ export interface RedriveReport {
  * already sent, in flight or of unknown outcome; one retry per failed log, so running it twice
  * starts nothing new). Candidates are the newest failed attempt of each notification and channel.
  */
-export async function redriveFailed(deps: Pick<AppDeps, 'db' | 'config' | 'temporal'>, filter: RedriveFilter): Promise<RedriveReport> {
+export async function redriveFailed(deps: UseCaseDeps, filter: RedriveFilter): Promise<RedriveReport> {
   const knex = deps.db.knex;
   const newest = knex('delivery_logs')
     .distinctOn('notification_id', 'channel')
@@ -49,7 +49,7 @@ export async function redriveFailed(deps: Pick<AppDeps, 'db' | 'config' | 'tempo
       report.started.push({ logId: id, ...(await retryDelivery(deps, id)) });
     } catch (err) {
       // A refusal (already retried, already sent, outcome unknown) is expected and reported; anything else stops the run.
-      if (!(err instanceof ApiError) || err.status !== 409) throw err;
+      if (!(err instanceof ConflictError)) throw err;
       report.skipped.push({ logId: id, reason: err.message });
     }
   }

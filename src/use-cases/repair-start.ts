@@ -5,13 +5,13 @@ import {
   type WorkflowStartOptions,
 } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { Config } from '../../config';
-import { repairWorkflowId, type RepairRecord } from '../../domain/repair';
-import { SA, type RepairWorkflowInput } from '../../workflows/definitions';
-import type { repairWorkflow } from '../../workflows/repair';
-import type { AppDeps } from '../context';
+import type { Config } from '../config';
+import { keys } from '../domain/keys';
+import type { RepairRecord } from '../domain/repair';
+import { SA, type RepairWorkflowInput } from '../workflows/definitions';
+import type { repairWorkflow } from '../workflows/repair';
+import { bounded, deliveryOptions, WORKFLOW_CALL_DEADLINE_MS, type UseCaseDeps } from './deps';
 
-export const WORKFLOW_CALL_DEADLINE_MS = 5_000;
 /** For each call that finds out what a failed start did: short, the caller is still waiting. */
 const SETTLE_DEADLINE_MS = 3_000;
 /**
@@ -37,16 +37,11 @@ export function repairStartOptions(config: Config, repair: Fresh): RepairStartOp
     assignmentRetryMs: config.repairs.assignmentRetryMs,
     approvalReminderMs: config.repairs.approvalReminderMs,
     approvalEscalationMs: config.repairs.approvalEscalationMs,
-    delivery: {
-      emailTaskQueue: config.notifications.emailTaskQueue,
-      maxAttempts: config.notifications.maxAttempts,
-      retryInitialMs: config.notifications.retryInitialMs,
-      attemptTimeoutMs: config.notifications.attemptTimeoutMs,
-    },
+    delivery: deliveryOptions(config),
     deliveryInlineMax: config.notifications.inlineMax,
   };
   return {
-    workflowId: repairWorkflowId(repair.id),
+    workflowId: keys.repairWorkflow(repair.id),
     taskQueue: config.temporal.taskQueue,
     args: [input],
     // The id is the idempotency key: a second start of repair-<id> is refused, never a second run.
@@ -67,12 +62,7 @@ export type StartOutcome =
   /** Temporal did not answer: the start may or may not have landed. */
   | { outcome: 'unknown'; error: unknown };
 
-type TemporalDeps = Pick<AppDeps, 'temporal'>;
-
-function bounded<T>(deps: TemporalDeps, ms: number, call: () => Promise<T>): Promise<T> {
-  // While Temporal is down the client retries for a long time; the caller gets an answer sooner.
-  return deps.temporal.connection.withDeadline(Date.now() + ms, call);
-}
+type TemporalDeps = Pick<UseCaseDeps, 'temporal'>;
 
 /** true: it exists; false: Temporal says it does not; undefined: Temporal did not answer. */
 async function workflowExists(deps: TemporalDeps, workflowId: string): Promise<boolean | undefined> {
@@ -125,7 +115,7 @@ export async function markUnconfirmed(trx: Knex.Transaction, repairId: number): 
  * The start is confirmed: drop the marker. False when the sweep has already undone the repair
  * (a request that stalled past UNCONFIRMED_AFTER_MS); the sweep's row lock makes this wait for it.
  */
-export async function confirmStarted(deps: Pick<AppDeps, 'db'>, repairId: number): Promise<boolean> {
+export async function confirmStarted(deps: Pick<UseCaseDeps, 'db'>, repairId: number): Promise<boolean> {
   return (await deps.db.knex(UNCONFIRMED_STARTS).where('repair_id', repairId).del()) === 1;
 }
 
@@ -138,7 +128,7 @@ export async function confirmStarted(deps: Pick<AppDeps, 'db'>, repairId: number
  * Any number of processes may sweep at once: each repair is taken under a row lock.
  */
 export async function undoUnconfirmedRepairs(
-  deps: Pick<AppDeps, 'db' | 'temporal'>,
+  deps: Pick<UseCaseDeps, 'db' | 'temporal'>,
   olderThanMs = UNCONFIRMED_AFTER_MS,
 ): Promise<{ undone: number[]; unresolved: number[] }> {
   const due = (await deps.db
@@ -155,7 +145,7 @@ export async function undoUnconfirmedRepairs(
       if (!mine) return; // confirmed meanwhile, or another process is on it
       try {
         await bounded(deps, SETTLE_DEADLINE_MS, () =>
-          deps.temporal.client.workflow.getHandle(repairWorkflowId(repairId)).terminate('repair creation was answered with an error'),
+          deps.temporal.client.workflow.getHandle(keys.repairWorkflow(repairId)).terminate('repair creation was answered with an error'),
         );
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) {
