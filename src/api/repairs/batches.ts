@@ -8,6 +8,9 @@ import { repairSchema } from './schema';
 
 const batchParams = z.object({ batchId });
 
+/** A batch's denial carries one reason for all its repairs; an approval carries nothing. */
+const batchBody = (move: 'approve' | 'deny'): z.ZodType<{ reason?: string }> => (move === 'deny' ? denyBody : emptyBody);
+
 /** A batch decision moves every PENDING repair of the batch; each repair's workflow records its own move. */
 const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
   defineRoute({
@@ -17,7 +20,7 @@ const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
     summary: `${move === 'approve' ? 'Approve' : 'Deny (reason of 10+ characters)'} every PENDING repair of a batch (the batch's customer, admin)`,
     access: ['customer', 'admin'],
     params: batchParams,
-    body: move === 'deny' ? denyBody : emptyBody,
+    body: batchBody(move),
     response: z.object({ items: z.array(repairSchema) }),
     errors: [404, 503],
     handler: async ({ params, body, user }, deps) => {
@@ -27,9 +30,8 @@ const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
       if (user.role === 'customer' && repairs.some((r) => r.customerId !== user.customerId)) throw forbidden();
       const items: RepairRecord[] = [];
       for (const repair of repairs.filter((r) => r.status === 'PENDING')) {
-        const reason = (body as { reason?: string }).reason;
         try {
-          items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(reason ? { reason } : {}) }));
+          items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(body.reason ? { reason: body.reason } : {}) }));
         } catch (err) {
           // Decided meanwhile (another batch decision or a single move won the race): it is no longer
           // one of the batch's PENDING repairs, so it is skipped rather than failing the whole batch

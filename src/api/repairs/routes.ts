@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MOVES, type Move } from '../../domain/lifecycle';
+import type { MoveFields } from '../../domain/moves';
 import { assignBody, customerCreateBody, denyBody, emptyBody, listQuery, staffCreateBody, submitBody } from '../../domain/repair-schemas';
+import type { Role } from '../../domain/roles';
 import { createCustomerRepair, createStaffRepair } from '../../use-cases/create-repair';
 import { idParam } from '../common/schemas';
 import { defineRoute, parseRequest, type AnyRoute } from '../route';
@@ -9,7 +11,8 @@ import { createRepairBody, historyEntry, repairListItem, repairSchema } from './
 
 const ALL = ['customer', 'technician', 'admin'] as const;
 
-const MOVE_ROUTES: Record<Move, { summary: string; body: z.ZodType; access: readonly ('customer' | 'technician' | 'admin')[] }> = {
+// Each body's schema parses into the move's fields, so the handler passes them on as they are.
+const MOVE_ROUTES: Record<Move, { summary: string; body: z.ZodType<MoveFields>; access: readonly Role[] }> = {
   submit: { summary: 'REQUESTED → PENDING (assigned technician, admin); optional estimatedCost and notes', body: submitBody, access: ['technician', 'admin'] },
   approve: { summary: "PENDING → APPROVED (a user of the repair's customer, admin)", body: emptyBody, access: ['customer', 'admin'] },
   deny: { summary: "PENDING → DENIED with a reason of 10+ characters (a user of the repair's customer, admin)", body: denyBody, access: ['customer', 'admin'] },
@@ -31,7 +34,7 @@ const moveRoutes: AnyRoute[] = MOVES.map((move) =>
     errors: [404, 409, 503],
     handler: async ({ params, body, user }, deps) => {
       const repair = await visibleRepair(deps, user, params.id);
-      return performMove(deps, user, repair, move, body as Record<string, never>);
+      return performMove(deps, user, repair, move, body);
     },
   }),
 );
