@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { budgetMonthStart, SMS_BUDGET_REASON, smsBudgetLockKey, smsWithinBudget } from '../domain/notifications/sms-budget';
+import { keys } from '../domain/keys';
+import { budgetMonthStart, SMS_BUDGET_REASON, smsWithinBudget } from '../domain/notifications/sms-budget';
 import type { DeliveryOutcome, Suppression } from '../domain/notifications/delivery';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
@@ -100,7 +101,7 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
    */
   async function budgetedSmsRows(trx: Knex.Transaction, candidates: Candidate[]): Promise<NewLog[]> {
     const monthStart = budgetMonthStart(new Date());
-    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [smsBudgetLockKey(monthStart)]);
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [keys.locks.smsBudget(monthStart)]);
     let spentUsd = await smsCommittedThisMonth(trx, monthStart);
     return candidates.map((c) => {
       if (smsWithinBudget({ priority: c.n.priority, spentUsd, costUsd: smsBudget.costEstimateUsd, budgetUsd: smsBudget.monthlyUsd })) {

@@ -9,6 +9,7 @@ import {
   type DigestOutcome,
   type DigestRequest,
 } from '../domain/notifications/digest';
+import { keys } from '../domain/keys';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
@@ -26,7 +27,7 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
    */
   function claimOwner(): string {
     const { workflowExecution, activityId } = Context.current().info;
-    return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+    return keys.digestClaimOwner(workflowExecution?.workflowId, workflowExecution?.runId, activityId);
   }
 
   /** Claims the user's digest for the day; null when another run holds or finished it. */

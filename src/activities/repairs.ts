@@ -13,9 +13,6 @@ import { FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
 import type { ActivityDeps } from './deps';
 
-/** Serialises assignment decisions: concurrent requests see each other's picks instead of racing. */
-const ASSIGNMENT_LOCK_KEY = 0x5245_5041; // "REPA"
-
 const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
   repairId: r.id,
   customerId: r.customerId,
@@ -94,7 +91,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
      */
     async assignTechnician(repairId: number, moveId: string): Promise<number | null> {
       return db.knex.transaction(async (trx) => {
-        await trx.raw('select pg_advisory_xact_lock(?)', [ASSIGNMENT_LOCK_KEY]);
+        await trx.raw('select pg_advisory_xact_lock(?)', [keys.locks.assignment]);
         const repair = await loadForUpdate(trx, repairId);
         if (repair.technicianId !== null) return repair.technicianId;
 

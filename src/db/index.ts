@@ -5,6 +5,7 @@ import { knexSnakeCaseMappers } from 'objection';
 import pg from 'pg';
 import { projectRoot } from '../config';
 import type { Logger } from '../logger';
+import { keys } from '../domain/keys';
 import * as models from './models';
 
 // NUMERIC (money) and BIGINT (count(*)) arrive as strings by default; our values fit in a double.
@@ -69,12 +70,6 @@ const migrationSource: Knex.MigrationSource<{ name: string; file: string }> = {
 export const migrationConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
 
 /**
- * The session advisory lock that every process's start-up steps take in turn. Two int4 keys: that
- * key space never meets the one-bigint `pg_advisory_xact_lock(hashtext(...))` locks used elsewhere.
- */
-const STARTUP_LOCK = [0x72737973, 1] as const; // 'rsys', 1
-
-/**
  * Runs `fn` while holding the start-up lock of this database, so API and worker processes started
  * together take turns instead of racing. Knex's own migration lock is no queue (a migrator that
  * finds it taken fails with "Migration table is already locked"), and it is taken only after the
@@ -86,7 +81,7 @@ export async function withStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<
   const client = db.knex.client as Knex.Client;
   const session = (await client.acquireRawConnection()) as pg.Client;
   try {
-    await session.query('select pg_advisory_lock($1, $2)', [...STARTUP_LOCK]);
+    await session.query('select pg_advisory_lock($1, $2)', [...keys.locks.startup]);
     return await fn();
   } finally {
     await client.destroyRawConnection(session).catch(() => undefined); // a broken session holds no lock

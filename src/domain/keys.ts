@@ -32,14 +32,42 @@ export const keys = {
   /** An admin's retry (or a re-drive) of one failed delivery log: a second click starts nothing new. */
   deliveryRetry: (notificationId: number, channel: string, logId: number) => `notification-${notificationId}-${channel}-retry-${logId}`,
 
+  /**
+   * Who holds a digest claim (`notification_digests.claimed_by`): the activity's run and id, the same
+   * on each of its retries, so an attempt tells its own predecessor's claim (unknown outcome, never
+   * re-sent) from another run's claim in flight.
+   */
+  digestClaimOwner: (workflowId: string | undefined, runId: string | undefined, activityId: string) => `${workflowId}/${runId}/${activityId}`,
+
+  /**
+   * A schedule of this deployment, and the id of the workflow each of its runs starts: created once
+   * (a second create becomes an update), and a run still going makes the next one skip, not double.
+   */
+  schedule: (idPrefix: string, name: string) => `${idPrefix}${name}`,
+
   /** Points for a completed repair (`reward_points.ref`): awarded once per repair. */
   repairPoints: (repairId: number) => `repair:${repairId}:completed`,
+  /** Both sides' points for a referral (`reward_points.ref`): a user is referred, and credited, once. */
+  referralPoints: (referredUserId: number, side: 'referrer' | 'referred') => `referral:${referredUserId}:${side}`,
+  /** The debit of a redemption (`reward_points.ref`): one per redemption. */
+  redemptionPoints: (redemptionId: number) => `redemption:${redemptionId}`,
 
-  /** PostgreSQL advisory-lock names (hashed): who waits for whom. */
+  /** PostgreSQL advisory-lock names (hashed with `hashtext`, unless said otherwise): who waits for whom. */
   locks: {
     /** Completions of one unit: two cannot both be "the first" for pricing. */
     unitPricing: (customerId: number, unitNumber: string) => `unit:${customerId}:${unitNumber}`,
     /** A customer's redemptions: two completions cannot apply the same one. */
     customerRewards: (customerId: number) => `rewards:${customerId}`,
+    /** A user's redemptions: two requests cannot both spend the same points. */
+    userPoints: (userId: number) => `points:${userId}`,
+    /** A month's SMS spend: "is there room?" and "claim it" are one step for the batches checking it. */
+    smsBudget: (monthStart: Date) => `sms-budget:${monthStart.toISOString().slice(0, 7)}`,
+    /** Automatic assignments (a fixed bigint, not hashed): concurrent picks see each other's load. */
+    assignment: 0x5245_5041, // "REPA"
+    /**
+     * Start-up steps (migrations, demo seed) of every process, in turn: a session lock of two int4
+     * keys, a key space the one-bigint transaction locks above never meet.
+     */
+    startup: [0x72737973, 1] as const, // 'rsys', 1
   },
 } as const;

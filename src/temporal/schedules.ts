@@ -1,5 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
+import { keys } from '../domain/keys';
 import type { DailyDigestInput } from '../workflows/digest';
 import type { CleanupInput } from '../workflows/housekeeping';
 
@@ -20,8 +21,8 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     retryInitialMs: n.retryInitialMs,
   };
   const cleanupInput: CleanupInput = { retentionMs: s.cleanup.retentionMs, batchSize: s.cleanup.batchSize };
-  const digestId = s.idPrefix + SCHEDULE_NAMES.digest;
-  const cleanupId = s.idPrefix + SCHEDULE_NAMES.cleanup;
+  const digestId = keys.schedule(s.idPrefix, SCHEDULE_NAMES.digest);
+  const cleanupId = keys.schedule(s.idPrefix, SCHEDULE_NAMES.cleanup);
   return [
     {
       scheduleId: digestId,

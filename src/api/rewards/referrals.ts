@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { keys } from '../../domain/keys';
 import { isReferralCodeShape, normaliseReferralCode, referralCode, type RewardRules } from '../../domain/rewards';
 import { validationFailed } from '../errors';
 
@@ -45,8 +46,8 @@ export async function creditReferral(
   if (inserted.length === 0) return;
   await trx('reward_points')
     .insert([
-      { user_id: owner.userId, delta: rules.referrerPoints, reason: 'referral_referrer', ref: `referral:${newUser.id}:referrer` },
-      { user_id: newUser.id, delta: rules.referredPoints, reason: 'referral_referred', ref: `referral:${newUser.id}:referred` },
+      { user_id: owner.userId, delta: rules.referrerPoints, reason: 'referral_referrer', ref: keys.referralPoints(newUser.id, 'referrer') },
+      { user_id: newUser.id, delta: rules.referredPoints, reason: 'referral_referred', ref: keys.referralPoints(newUser.id, 'referred') },
     ])
     .onConflict('ref')
     .ignore();

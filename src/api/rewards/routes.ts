@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { keys } from '../../domain/keys';
 import { balanceOf, canRedeem } from '../../domain/rewards';
 import { ApiError, forbidden, validationFailed } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
@@ -104,7 +105,7 @@ export const rewardRoutes: AnyRoute[] = [
         const opt = await db.models.RewardOption.query(trx).findById(body.rewardOptionId);
         if (!opt || !opt.isActive) throw validationFailed({ rewardOptionId: 'no such reward option' });
         // One redemption at a time per user: concurrent requests cannot both spend the same points.
-        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`points:${user.id}`]);
+        await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [keys.locks.userPoints(user.id)]);
         const balance = balanceOf(await trx('reward_points').where('user_id', user.id).select<{ delta: number }[]>('delta'));
         if (!canRedeem(balance, opt.pointsRequired)) {
           throw new ApiError('INSUFFICIENT_POINTS', `This reward needs ${opt.pointsRequired} points; you have ${balance}`);
@@ -114,7 +115,7 @@ export const rewardRoutes: AnyRoute[] = [
           customerId: user.customerId as number,
           rewardOptionId: opt.id,
         });
-        await trx('reward_points').insert({ user_id: user.id, delta: -opt.pointsRequired, reason: 'redemption', ref: `redemption:${created.id}` });
+        await trx('reward_points').insert({ user_id: user.id, delta: -opt.pointsRequired, reason: 'redemption', ref: keys.redemptionPoints(created.id) });
         const [row] = (await redemptionsQuery(trx).where('r.id', created.id)) as RedemptionRow[];
         return presentRedemption(row as RedemptionRow);
       });

@@ -9,14 +9,6 @@ export function budgetMonthStart(at: Date): Date {
 }
 
 /**
- * The advisory lock that makes "is there room?" and "claim it" one step for a month's SMS: batches
- * checking the same month queue on it, so each sees what the one before it claimed.
- */
-export function smsBudgetLockKey(monthStart: Date): string {
-  return `sms-budget:${monthStart.toISOString().slice(0, 7)}`;
-}
-
-/**
  * Whether one more SMS fits in the monthly budget. URGENT always goes: a customer must hear about
  * an urgent decision even when the month's money is spent. Otherwise the message is sent only if
  * it keeps the month's spend within the budget, where spend counts every SMS that may have cost
