@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { createDb, migrateLatest, withStartupLock, type Db } from './db';
 import { seedDemoAccounts } from './db/seed';
 import type { Logger } from './logger';
+import { hashPassword } from './security/password';
 import { resolveTokenSecret } from './security/secret';
 import { createTokenService } from './security/tokens';
 import { createTemporalClient, ensureSearchAttributes, type TemporalHandles } from './temporal/client';
@@ -72,7 +73,7 @@ export async function prepare(deps: { config: Config; db: Db; temporal: Temporal
   if (deps.config.seedDemoAccounts) {
     // The seed looks, then inserts: two processes seeding at once would both insert and one would
     // crash on the unique username, so they take turns like the migrations.
-    const { created } = await withStartupLock(deps.db, () => seedDemoAccounts(deps.db));
+    const { created } = await withStartupLock(deps.db, () => seedDemoAccounts(deps.db, hashPassword));
     if (created.length) deps.logger.info({ created }, 'demo accounts seeded (password demo123, development only)');
   }
 }

@@ -3,8 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { knexSnakeCaseMappers } from 'objection';
 import pg from 'pg';
-import { projectRoot } from '../config';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 import { keys } from '../domain/keys';
 import * as models from './models';
 
@@ -45,7 +44,8 @@ export function createDb(url: string, poolMax = 10, logger?: Logger): Db {
   return { knex, models: bound, destroy: () => knex.destroy() };
 }
 
-const MIGRATIONS_DIR = path.join(projectRoot, __dirname.includes(`${path.sep}dist${path.sep}`) ? 'dist' : '', 'migrations');
+// Beside src/: migrations/ in development, dist/migrations/ in the built service (dist/src/db is here).
+const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', 'migrations');
 
 const MIGRATION_FILE = /^(\d{14}_[\w-]+)\.(ts|js)$/;
 

@@ -1,5 +1,4 @@
 import type { Db } from './index';
-import { hashPassword } from '../security/password';
 
 /**
  * Development accounts (never in production: config refuses SEED_DEMO_ACCOUNTS there).
@@ -8,7 +7,8 @@ import { hashPassword } from '../security/password';
 export const DEMO_PASSWORD = 'demo123';
 export const DEMO_CUSTOMER_NAME = 'Demo Fleet Co.';
 
-export async function seedDemoAccounts(db: Db): Promise<{ created: string[] }> {
+/** The password hash comes from the caller (src/security), so the database layer rests on the domain alone. */
+export async function seedDemoAccounts(db: Db, hashPassword: (password: string) => Promise<string>): Promise<{ created: string[] }> {
   const { User, Customer, CustomerUser, Technician } = db.models;
   const created: string[] = [];
   const hash = await hashPassword(DEMO_PASSWORD);

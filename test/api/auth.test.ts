@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { seedDemoAccounts } from '../../src/db/seed';
+import { hashPassword } from '../../src/security/password';
 import { createTokenService } from '../../src/security/tokens';
 import { startHarness, type Harness } from '../support/harness';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
@@ -8,7 +9,7 @@ describe('api: authentication and roles', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
-    await seedDemoAccounts(h.db);
+    await seedDemoAccounts(h.db, hashPassword);
     const customerId = await insertCustomer(h.db, 'Acme');
     await insertUser(h.db, 'acme-user', 'customer', { customerId });
     await insertUser(h.db, 'retired', 'admin');
