@@ -53,7 +53,11 @@ const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maxi
 // a completed workflow task, so the move and its database write are durable together. As a local
 // activity it could commit while the workflow task that held the update was lost (Temporal
 // restarting), leaving the database a move ahead of the workflow (found by the fault suite).
-const { recordMove } = proxyActivities<RepairActivities>({ startToCloseTimeout: '30 seconds', retry });
+// Its timeout is what a caller waits when a worker dies holding it (or a task handed to a stopping
+// worker's poll is lost): short, so the retry answers within the API's wait (MOVE_DEADLINE_MS),
+// and safe, since a retry of a slow but live attempt waits on the repair's row lock, then finds
+// the move already written.
+const { recordMove } = proxyActivities<RepairActivities>({ startToCloseTimeout: '10 seconds', retry });
 
 // The others are keyed by the workflow and safe to run again when a lost workflow task is replayed,
 // so they run as local activities inside the workflow task that needs them (no round trip).
