@@ -6,9 +6,9 @@ import type { DeliveryOutcome, Suppression } from '../domain/notifications/deliv
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { DeliveryLog, Notification } from '../db/models';
 import type { ActivityDeps } from './deps';
-import { metric, recordFailure } from './transports/metrics';
+import { metric, recordFailure } from '../transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
-import { DeliveryError, type SendResult } from './transports/types';
+import { DeliveryError, type SendResult } from '../transports/types';
 
 /** The number of the next attempt after the log rows already read for a notification and channel. */
 const nextAttempt = (logs: Pick<DeliveryLog, 'attempt'>[]) => Math.max(0, ...logs.map((l) => l.attempt)) + 1;

@@ -1,7 +1,7 @@
 import type { Db } from '../db';
 import type { RewardRules } from '../domain/rewards';
-import type { Metrics } from './transports/metrics';
-import type { Transport } from './transports/types';
+import type { Metrics } from '../transports/metrics';
+import type { Transport } from '../transports/types';
 
 /**
  * What every activity is built from: the clients (real or local) and the settings they need.

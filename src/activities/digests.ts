@@ -14,9 +14,9 @@ import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
 import type { ActivityDeps } from './deps';
-import { metric, recordFailure } from './transports/metrics';
+import { metric, recordFailure } from '../transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
-import { DeliveryError, type SendResult } from './transports/types';
+import { DeliveryError, type SendResult } from '../transports/types';
 
 export function createDigestActivities({ db, transport, metrics, appUrl, digest }: ActivityDeps) {
   const { NotificationDigest, User } = db.models;

@@ -9,7 +9,7 @@ import type { Notification, NotificationEvent } from '../db/models';
 import { loadPreferencesOf } from '../db/queries/preferences';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { ActivityDeps } from './deps';
-import { metric } from './transports/metrics';
+import { metric } from '../transports/metrics';
 
 interface Recipient {
   id: number;

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createAwsClients } from '../activities/transports/clients';
-import { DEFAULT_NAMESPACE } from '../activities/transports/metrics';
+import { createAwsClients } from '../transports/clients';
+import { DEFAULT_NAMESPACE } from '../transports/metrics';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createDb } from '../db';
 import { isDomainError } from '../domain/errors';

@@ -1,4 +1,4 @@
-import type { Transport } from '../activities/transports/types';
+import type { Transport } from '../transports/types';
 import { isE164 } from '../domain/notifications/sms';
 
 export class OpsUsageError extends Error {

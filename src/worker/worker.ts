@@ -5,12 +5,12 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps, type RepairActivities } from '../activities';
-import { createAwsTransport } from '../activities/transports/aws';
-import { createAwsClients, type AwsClients } from '../activities/transports/clients';
-import { createLocalTransport } from '../activities/transports/local';
-import { createCloudWatchMetrics, createLoggingMetrics, metric } from '../activities/transports/metrics';
+import { createAwsTransport } from '../transports/aws';
+import { createAwsClients, type AwsClients } from '../transports/clients';
+import { createLocalTransport } from '../transports/local';
+import { createCloudWatchMetrics, createLoggingMetrics, metric } from '../transports/metrics';
 import { deliveryBacklog } from '../db/queries/backlog';
-import type { Transport } from '../activities/transports/types';
+import type { Transport } from '../transports/types';
 
 export interface WorkerDeps {
   config: Config;

@@ -1,9 +1,9 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Info } from '@temporalio/activity';
 import { createActivities, type ActivityDeps } from '../../src/activities';
-import { createLocalTransport } from '../../src/activities/transports/local';
-import { createLoggingMetrics } from '../../src/activities/transports/metrics';
-import { DeliveryError, type Transport } from '../../src/activities/transports/types';
+import { createLocalTransport } from '../../src/transports/local';
+import { createLoggingMetrics } from '../../src/transports/metrics';
+import { DeliveryError, type Transport } from '../../src/transports/types';
 import { loadConfig } from '../../src/config';
 import type { Db } from '../../src/db';
 import type { Priority } from '../../src/domain/notifications/types';

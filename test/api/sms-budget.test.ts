@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DeliveryError, type Transport } from '../../src/activities/transports/types';
+import { DeliveryError, type Transport } from '../../src/transports/types';
 import { loadConfig } from '../../src/config';
 import { runOps } from '../../src/ops/cli';
 import { eventually } from '../support/eventually';

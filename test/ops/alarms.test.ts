@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CloudWatchClient, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_NAMESPACE } from '../../src/activities/transports/metrics';
+import { DEFAULT_NAMESPACE } from '../../src/transports/metrics';
 import { ALARM_PREFIX, alarmDefinitions, provisionAlarms } from '../../src/ops/alarms';
 
 const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };

@@ -8,7 +8,7 @@ import { createTokenService } from '../../src/security/tokens';
 import { createTemporalClient } from '../../src/temporal/client';
 import { createWorkers, type Workers } from '../../src/worker/worker';
 import type { RepairActivities } from '../../src/activities';
-import type { Transport } from '../../src/activities/transports/types';
+import type { Transport } from '../../src/transports/types';
 import { stack, testLogger } from './stack';
 
 let dbCounter = 0;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DeliveryError, type SmsMessage, type Transport } from '../../src/activities/transports/types';
+import { DeliveryError, type SmsMessage, type Transport } from '../../src/transports/types';
 import { savePreferences } from '../../src/db/queries/preferences';
 import { DEFAULT_PREFERENCES } from '../../src/domain/notifications/types';
 import { eventually } from '../support/eventually';

@@ -1,4 +1,4 @@
-import type { Db } from '../../db';
+import type { Db } from '../db';
 import { DeliveryError, type EmailMessage, type SendResult, type SmsMessage, type Transport } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createCloudWatchMetrics, metric, type CloudWatchMetricsOptions, type MetricDatum } from '../../../src/activities/transports/metrics';
+import { createCloudWatchMetrics, metric, type CloudWatchMetricsOptions, type MetricDatum } from '../../src/transports/metrics';
 
 const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };
 const at = new Date('2026-11-22T08:00:00.000Z');

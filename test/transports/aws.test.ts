@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createAwsTransport, redact, toDeliveryError, type AwsTransportOptions } from '../../../src/activities/transports/aws';
-import { DeliveryError } from '../../../src/activities/transports/types';
+import { createAwsTransport, redact, toDeliveryError, type AwsTransportOptions } from '../../src/transports/aws';
+import { DeliveryError } from '../../src/transports/types';
 
 const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };
 

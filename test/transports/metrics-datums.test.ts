@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createLoggingMetrics, metric, type MetricDatum } from '../../../src/activities/transports/metrics';
+import { createLoggingMetrics, metric, type MetricDatum } from '../../src/transports/metrics';
 
 // The CloudWatch sender's batching, timer and failures are in metrics.test.ts.
 const at = new Date('2026-11-22T08:00:00.000Z');

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { createAwsTransport } from '../../../src/activities/transports/aws';
-import { createAwsClients, type AwsClients } from '../../../src/activities/transports/clients';
-import { createCloudWatchMetrics, metric } from '../../../src/activities/transports/metrics';
-import { DeliveryError } from '../../../src/activities/transports/types';
+import { createAwsTransport } from '../../src/transports/aws';
+import { createAwsClients, type AwsClients } from '../../src/transports/clients';
+import { createCloudWatchMetrics, metric } from '../../src/transports/metrics';
+import { DeliveryError } from '../../src/transports/types';
 
 const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };
 
