@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config';
-import { DeliveryError, type Transport } from '../../src/activities/transports/types';
+import { DeliveryError, type Transport } from '../../src/transports/types';
 import { startWorker } from '../../src/worker/start';
 
 export function flakyTransport(real: Transport, flagFile: string | undefined): Transport {
