@@ -24,7 +24,8 @@ interface Row {
 
 const ALLOWED = new Set([200, 403, 404, 409]);
 const UNHANDLED_COMMAND = 1; // WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
-const SETTLE_MS = 30_000;
+/** Longer than any recovery the system owes: a lost task's timeout (10 s here) and its retry, twice. */
+const SETTLE_MS = 45_000;
 
 /** The events a history row must have recorded, and the technician each names, by the spec's table. */
 function eventsOf(row: Row, previous: Row | undefined): Array<{ type: EventType; technicianId: number | null }> {

@@ -47,7 +47,9 @@ export interface World {
  * co-owner an email only, tech1 a phone only, the others in-app only.
  */
 export async function startWorld(): Promise<World> {
-  const h = await startHarness({ DELIVERY_RETRY_INITIAL: '100ms' }, { activities: withFaults });
+  // A send handed to a worker's poll just as the worker stops is lost until its attempt times out
+  // (then retried): a short attempt timeout keeps that wait, and so a run, short.
+  const h = await startHarness({ DELIVERY_RETRY_INITIAL: '100ms', DELIVERY_ATTEMPT_TIMEOUT: '10s' }, { activities: withFaults });
   const customerId = await insertCustomer(h.db, 'Property Fleet');
   const strangerCustomer = await insertCustomer(h.db, 'Someone Else');
   const made = {
