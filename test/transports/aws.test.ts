@@ -32,7 +32,7 @@ function sdkError(name: string, status?: number, extra: Record<string, unknown> 
   return Object.assign(new Error(`${name} happened`), { name, ...metadata, ...extra });
 }
 
-describe('activities/transports/aws: createAwsTransport', () => {
+describe('transports/aws: createAwsTransport', () => {
   describe('email through SES SendEmail', () => {
     it('sends exactly the minimal input when no reply-to or configuration set is configured', async () => {
       const { transport, sesMock } = setup();

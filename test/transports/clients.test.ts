@@ -72,7 +72,7 @@ function destroy(clients: AwsClients): void {
   clients.cloudwatch.destroy();
 }
 
-describe('activities/transports/clients: createAwsClients against a local endpoint', () => {
+describe('transports/clients: createAwsClients against a local endpoint', () => {
   let server: Awaited<ReturnType<typeof fakeAws>> | undefined;
   let clients: AwsClients | undefined;
 

@@ -4,7 +4,7 @@ import { createLoggingMetrics, metric, type MetricDatum } from '../../src/transp
 // The CloudWatch sender's batching, timer and failures are in metrics.test.ts.
 const at = new Date('2026-11-22T08:00:00.000Z');
 
-describe('activities/transports/metrics: datums and the logging sink', () => {
+describe('transports/metrics: datums and the logging sink', () => {
   describe('metric helpers', () => {
     it('build the spec’s metrics with their dimensions and units', () => {
       assert.deepEqual(metric.created('URGENT', 'approval'), {

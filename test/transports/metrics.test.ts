@@ -30,7 +30,7 @@ async function until(check: () => boolean, ms = 2000): Promise<void> {
   }
 }
 
-describe('activities/transports/metrics', () => {
+describe('transports/metrics', () => {
   describe('createCloudWatchMetrics', () => {
     it('sends exactly what was recorded on flush: namespace, names, dimensions, units, timestamps', async () => {
       const { metrics, cwMock, errors } = setup();
