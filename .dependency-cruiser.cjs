@@ -4,7 +4,8 @@
  * breaks when it is broken. The one exception is written into no-circular: the Objection models.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const LAYERS_ABOVE_DOMAIN = '^src/(db|transports|activities|workflows|use-cases|api|ops|temporal|worker|embedded|bin|security|config|logger|runtime|main)(/|\\.ts$)';
+const LAYERS_ABOVE_DOMAIN =
+  '^src/(db|transports|activities|workflows|use-cases|api|ops|temporal|worker|embedded|bin|security|config|logger|runtime|main)(/|\\.ts$)';
 
 module.exports = {
   forbidden: [
@@ -45,7 +46,8 @@ module.exports = {
     {
       name: 'transports-only-on-db',
       severity: 'error',
-      comment: 'SES/SNS/CloudWatch and the local outbox are adapters: the activities, the worker and the ops console use them, never the reverse.',
+      comment:
+        'SES/SNS/CloudWatch and the local outbox are adapters: the activities, the worker and the ops console use them, never the reverse.',
       from: { path: '^src/transports/' },
       to: { path: '^src/', pathNot: '^src/(transports|db|domain)/' },
     },

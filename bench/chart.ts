@@ -53,15 +53,13 @@ function panel(
   }
   out.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(0)}" y2="${py(0)}" stroke="#333"/>`);
   out.push(`<line x1="${M.left}" x2="${M.left}" y1="${py(0)}" y2="${py(yMax)}" stroke="#333"/>`);
-  out.push(`<text x="${M.left + plotW / 2}" y="${py(0) + 34}" font-size="12" text-anchor="middle">concurrency (lifecycles in flight)</text>`);
   out.push(
-    `<text transform="translate(${18},${py(yMax / 2)}) rotate(-90)" font-size="12" text-anchor="middle">${esc(yLabel)}</text>`,
+    `<text x="${M.left + plotW / 2}" y="${py(0) + 34}" font-size="12" text-anchor="middle">concurrency (lifecycles in flight)</text>`,
   );
+  out.push(`<text transform="translate(${18},${py(yMax / 2)}) rotate(-90)" font-size="12" text-anchor="middle">${esc(yLabel)}</text>`);
   series.forEach((s, k) => {
     const pts = xs.map((x, i) => `${px(x).toFixed(1)},${py(s.values[i] ?? 0).toFixed(1)}`).join(' ');
-    out.push(
-      `<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`,
-    );
+    out.push(`<polyline points="${pts}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
     xs.forEach((x, i) => {
       const v = s.values[i] ?? 0;
       out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3" fill="${s.color}"/>`);
@@ -70,7 +68,9 @@ function panel(
     });
     const ly = y0 + M.top + 8 + k * 17;
     const lx = M.left + plotW + 14;
-    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`);
+    out.push(
+      `<line x1="${lx}" x2="${lx + 20}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5,4"' : ''}/>`,
+    );
     out.push(`<text x="${lx + 26}" y="${ly + 4}" font-size="11">${esc(s.name)}</text>`);
   });
   return out.join('\n');
@@ -84,7 +84,10 @@ export function sweepChart(levels: ChartLevel[], subtitle: string): string {
       name: 'lifecycles/s',
       color: '#1f77b4',
       values: levels.map((l) => l.lifecyclesPerSecond),
-      labels: levels.map((l) => `${l.lifecyclesPerSecond.toFixed(2)}/s (${((100 * l.lifecyclesPerSecond) / l.noopWorkflowsPerSecond).toFixed(1)}% of no-op ${l.noopWorkflowsPerSecond.toFixed(0)}/s)`),
+      labels: levels.map(
+        (l) =>
+          `${l.lifecyclesPerSecond.toFixed(2)}/s (${((100 * l.lifecyclesPerSecond) / l.noopWorkflowsPerSecond).toFixed(1)}% of no-op ${l.noopWorkflowsPerSecond.toFixed(0)}/s)`,
+      ),
     },
   ]);
   const bottom = panel(
@@ -92,7 +95,12 @@ export function sweepChart(levels: ChartLevel[], subtitle: string): string {
     'API latency p99 per route',
     'p99 (ms)',
     xs,
-    routes.map((r, k) => ({ name: r, color: COLORS[k % COLORS.length] as string, values: levels.map((l) => l.p99Ms[r] ?? 0), dashed: r === 'getRepair' })),
+    routes.map((r, k) => ({
+      name: r,
+      color: COLORS[k % COLORS.length] as string,
+      values: levels.map((l) => l.p99Ms[r] ?? 0),
+      dashed: r === 'getRepair',
+    })),
   );
   const h = 24 + 2 * PANEL_H + 10;
   return [

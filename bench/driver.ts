@@ -60,7 +60,10 @@ export class LifecycleDriver {
     try {
       const res = await fetch(`${this.opts.baseUrl}/api${route}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: this.opts.requestTimeoutMs ? AbortSignal.timeout(this.opts.requestTimeoutMs) : undefined,
       });
@@ -98,7 +101,10 @@ export class LifecycleDriver {
     return okBody<T>(method, route, await this.call(method, route, token, body));
   }
 
-  login<U = { id: number; technicianId?: number; customerId?: number }>(username: string, password = 'demo123'): Promise<{ token: string; user: U }> {
+  login<U = { id: number; technicianId?: number; customerId?: number }>(
+    username: string,
+    password = 'demo123',
+  ): Promise<{ token: string; user: U }> {
     return this.ok('POST', '/auth/login', undefined, { username, password });
   }
 
@@ -148,7 +154,14 @@ export class LifecycleDriver {
    * A move; its repair when answered 200, or null for a 409 after a retried 503 when the repair
    * already has the move's outcome (the first try may have been recorded after all).
    */
-  private async move(id: number, move: Step, token: string, to: string, onTiming: LifecycleInput['onTiming'], body?: unknown): Promise<Repair | null> {
+  private async move(
+    id: number,
+    move: Step,
+    token: string,
+    to: string,
+    onTiming: LifecycleInput['onTiming'],
+    body?: unknown,
+  ): Promise<Repair | null> {
     const route = `/repairs/${id}/${move}`;
     const res = await this.call('POST', route, token, body);
     onTiming?.(move, res.ms);

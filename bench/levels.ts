@@ -125,12 +125,23 @@ export async function level(ctx: Ctx, concurrency: number, index: number) {
   for (const k of ROUTE_KEYS) if (run.times[k]?.length) routes[k] = { route: ROUTE_NAMES[k] as string, ...stats(run.times[k]) };
   const delta = (a: Record<string, number> | null, b: Record<string, number> | null, op: string) =>
     a && b ? (b[op] ?? 0) - (a[op] ?? 0) : null;
-  const serverOps = ['StartWorkflowExecution', 'UpdateWorkflowExecution', 'RespondWorkflowTaskCompleted', 'RespondActivityTaskCompleted', 'PollWorkflowTaskQueue', 'PollActivityTaskQueue'];
-  const serverMetrics = serverBefore && serverAfter
-    ? Object.fromEntries(
-        serverOps.map((op) => [op, { total: delta(serverBefore, serverAfter, op), duringLifecycles: delta(serverBefore, serverAtLifecycles, op) }]),
-      )
-    : null;
+  const serverOps = [
+    'StartWorkflowExecution',
+    'UpdateWorkflowExecution',
+    'RespondWorkflowTaskCompleted',
+    'RespondActivityTaskCompleted',
+    'PollWorkflowTaskQueue',
+    'PollActivityTaskQueue',
+  ];
+  const serverMetrics =
+    serverBefore && serverAfter
+      ? Object.fromEntries(
+          serverOps.map((op) => [
+            op,
+            { total: delta(serverBefore, serverAfter, op), duringLifecycles: delta(serverBefore, serverAtLifecycles, op) },
+          ]),
+        )
+      : null;
   const wftPerSecond = history.workflowTasks / windowSeconds;
   const pidApi = ctx.apiProc.child.pid as number;
   const pidWorker = ctx.workerProc.child.pid as number;
@@ -153,9 +164,13 @@ export async function level(ctx: Ctx, concurrency: number, index: number) {
       deliveryLogsSent: sent,
       perLifecycle: { created: round(created / Math.max(1, completed), 2), delivered: round(sent / Math.max(1, completed), 2) },
     },
-    notificationsPerMinute: { created: round(created / minutes), delivered: round(sent / minutes), outboxMessages: round(outbox / minutes) },
+    notificationsPerMinute: {
+      created: round(created / minutes),
+      delivered: round(sent / minutes),
+      outboxMessages: round(outbox / minutes),
+    },
     temporal: {
-      source: 'history events of the run\'s repair-<id> workflows and their notification child workflows (client fetchHistory)',
+      source: "history events of the run's repair-<id> workflows and their notification child workflows (client fetchHistory)",
       ...history,
       perLifecycle: {
         note: 'per created repair (failed lifecycles included)',

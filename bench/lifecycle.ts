@@ -57,7 +57,9 @@ async function main() {
     process.stderr.write('\n');
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     console.log(`full lifecycle through the API (create → assign → submit → approve → start → complete), ${runs} runs, sequential:`);
-    console.log(`  median ${ms(median(totals))}   p95 ${ms(percentile(totals, 95))}   min ${ms(Math.min(...totals))}   max ${ms(Math.max(...totals))}`);
+    console.log(
+      `  median ${ms(median(totals))}   p95 ${ms(percentile(totals, 95))}   min ${ms(Math.min(...totals))}   max ${ms(Math.max(...totals))}`,
+    );
     for (const [name, xs] of Object.entries(steps)) console.log(`  ${name.padEnd(20)} median ${ms(median(xs))}`);
   } finally {
     await stack.stop();

@@ -99,7 +99,9 @@ export class Processes {
 
   private spawnNode(name: string, script: string, env: Record<string, string>, args: string[] = [], onStdout?: (s: string) => void): Proc {
     const profile =
-      this.cpuProfDir && (name === 'api' || name === 'worker') ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+      this.cpuProfDir && (name === 'api' || name === 'worker')
+        ? ['--cpu-prof', `--cpu-prof-dir=${this.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+        : [];
     const child = spawn(process.execPath, [...profile, '--require', 'tsx/cjs', script, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -165,9 +167,15 @@ export class Processes {
     await waitFor('the API to answer /api/health', apiProc, async () => (await fetch(`${apiUrl}/api/health`)).ok);
     const noopQueue = 'bench-noop';
     let noopReady = false;
-    const noopProc = this.spawnNode('noop-worker', 'bench/noop-worker.ts', {}, ['--address', env.address, '--task-queue', noopQueue], (s) => {
-      if (s.includes('ready')) noopReady = true;
-    });
+    const noopProc = this.spawnNode(
+      'noop-worker',
+      'bench/noop-worker.ts',
+      {},
+      ['--address', env.address, '--task-queue', noopQueue],
+      (s) => {
+        if (s.includes('ready')) noopReady = true;
+      },
+    );
     await waitFor('the no-op worker', noopProc, () => Promise.resolve(noopReady));
     this.db = createDb(databaseUrl, 2);
     return { env, db: this.db, apiUrl, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, apiProc, workerProc, noopQueue };

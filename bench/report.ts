@@ -44,7 +44,8 @@ export function printLevel(l: Level) {
       (l.errors ? `  (${l.errors} FAILED: ${l.errorSamples[0]})` : ''),
     `  lifecycle          p50 ${ms(l.lifecycleMs.p50Ms)}  p95 ${ms(l.lifecycleMs.p95Ms)}  p99 ${ms(l.lifecycleMs.p99Ms)}`,
     ...Object.values(l.routes).map(
-      (r) => `  ${r.route.padEnd(46)} p50 ${ms(r.p50Ms).padStart(7)}  p95 ${ms(r.p95Ms).padStart(7)}  p99 ${ms(r.p99Ms).padStart(7)}  (${r.count})`,
+      (r) =>
+        `  ${r.route.padEnd(46)} p50 ${ms(r.p50Ms).padStart(7)}  p95 ${ms(r.p95Ms).padStart(7)}  p99 ${ms(r.p99Ms).padStart(7)}  (${r.count})`,
     ),
     `  assignment wait    p50 ${ms(l.assignmentWaitMs.p50Ms)}  p99 ${ms(l.assignmentWaitMs.p99Ms)}  (${l.getRepairPerLifecycle} GETs per lifecycle)`,
     `  notifications      ${l.notificationsPerMinute.created}/min created, ${l.notificationsPerMinute.delivered}/min delivered (delivery_logs sent; outbox ${l.notificationsPerMinute.outboxMessages}/min) over ${l.notifications.windowSeconds} s`,
@@ -62,7 +63,13 @@ export function printLevel(l: Level) {
     `  CPU per lifecycle  ${Object.entries(l.cpuSeconds.perLifecycleMs)
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k} ${v} ms`)
-      .join(', ')} (window ${l.notifications.windowSeconds} s x ${machineInfo().cores} cores = ${(l.notifications.windowSeconds * os.cpus().length).toFixed(0)} CPU-s available, used by us: ${Object.values(l.cpuSeconds.withDrain).reduce((a, b) => a + b, 0).toFixed(1)})`,
+      .join(
+        ', ',
+      )} (window ${l.notifications.windowSeconds} s x ${machineInfo().cores} cores = ${(l.notifications.windowSeconds * os.cpus().length).toFixed(0)} CPU-s available, used by us: ${Object.values(
+      l.cpuSeconds.withDrain,
+    )
+      .reduce((a, b) => a + b, 0)
+      .toFixed(1)})`,
     `  peak RSS           API ${l.rss.apiPeakMB} MB, worker ${l.rss.workerPeakMB} MB`,
     `  no-op ceiling      ${l.noopWorkflowsPerSecond} workflows/s -> ratioToNoop ${l.ratioToNoop} (lifecycles/s / no-op workflows/s), workflow tasks ${l.workflowTaskRatioToNoop} of the no-op rate`,
   ];
@@ -80,13 +87,20 @@ export interface RunStart {
 export async function writeResult(opts: Options, start: RunStart, levels: Level[]): Promise<void> {
   const { startedAt, loadAtStart, git } = start;
   const best = levels.reduce((a, b) => (b.lifecyclesPerSecond > a.lifecyclesPerSecond ? b : a));
-  const name = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const name = startedAt
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
   const result = {
     name,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     git: { ...git, note: 'HEAD when the bench started; dirty means the working tree had uncommitted changes, which the processes ran' },
-    machine: { ...machineInfo(), loadAverageAtStart: loadAtStart, loadAverageNote: 'os.loadavg() 1/5/15 min at the start and end: other processes on the machine share its cores' },
+    machine: {
+      ...machineInfo(),
+      loadAverageAtStart: loadAtStart,
+      loadAverageNote: 'os.loadavg() 1/5/15 min at the start and end: other processes on the machine share its cores',
+    },
     options: { ...opts, out: path.relative(ROOT, opts.out) },
     lifecycles: opts.lifecycles,
     concurrencyLevels: opts.concurrency,
@@ -103,12 +117,15 @@ export async function writeResult(opts: Options, start: RunStart, levels: Level[
     rss: best.rss,
     definitions: {
       lifecyclesPerSecond: 'completed lifecycles / seconds from the first create to the last complete answer',
-      routes: 'client-side latency of each HTTP call (p50Ms/p95Ms/p99Ms); getRepair is each GET polled while waiting for the automatic assignment',
+      routes:
+        'client-side latency of each HTTP call (p50Ms/p95Ms/p99Ms); getRepair is each GET polled while waiting for the automatic assignment',
       notificationsPerMinute:
         'rows added to notifications (created), delivery_logs with status sent (delivered) and outbox_messages, over the window from the first create until deliveries stopped moving',
-      workflowTasksPerSecond: 'WORKFLOW_TASK_COMPLETED events in the histories of the run\'s repair and notification workflows / the same window',
+      workflowTasksPerSecond:
+        "WORKFLOW_TASK_COMPLETED events in the histories of the run's repair and notification workflows / the same window",
       activityTasksPerSecond: 'ACTIVITY_TASK_COMPLETED events, likewise',
-      noopWorkflowsPerSecond: 'no-op workflows (one workflow task each) started and awaited by the same number of concurrent callers, completed / s',
+      noopWorkflowsPerSecond:
+        'no-op workflows (one workflow task each) started and awaited by the same number of concurrent callers, completed / s',
       ratioToNoop: 'lifecyclesPerSecond / noopWorkflowsPerSecond at the same concurrency',
       workflowTaskRatioToNoop: 'workflowTasksPerSecond / noopWorkflowsPerSecond (a no-op workflow is exactly one workflow task)',
       rss: 'peak resident set size of the API and worker processes during the level (Linux VmHWM reset at the level start)',

@@ -17,11 +17,7 @@ export async function up(knex: Knex): Promise<void> {
     t.string('workflow_id', 100).notNullable();
     t.integer('created_by_user_id').notNullable().references('users.id');
     t.timestamps(true, true);
-    t.check(
-      "status in ('REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'DENIED')",
-      [],
-      'repairs_status_check',
-    );
+    t.check("status in ('REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'DENIED')", [], 'repairs_status_check');
     t.unique(['workflow_id']);
     t.index(['status']);
     t.index(['customer_id', 'unit_number']);

@@ -22,11 +22,7 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['event_id', 'user_id']);
     t.index(['user_id', 'is_read', 'created_at']);
     t.check("priority in ('URGENT', 'HIGH', 'MEDIUM', 'LOW')", [], 'notifications_priority_check');
-    t.check(
-      "category in ('repair_status', 'assignment', 'approval', 'reward', 'system')",
-      [],
-      'notifications_category_check',
-    );
+    t.check("category in ('repair_status', 'assignment', 'approval', 'reward', 'system')", [], 'notifications_category_check');
   });
 }
 

@@ -77,7 +77,11 @@ const DRAFTS: Draft[] = [
     title: 'Repair completed: unit ' + unit,
     message: 'Repair #{{repair.id}} on unit ' + unit + ' is complete. Cost: {{cost}}, to pay: {{discountedCost}}.',
     subject: 'Completed: repair #{{repair.id}} on unit ' + unit,
-    html: '<p>Repair #{{repair.id}} on unit <strong>' + unit + '</strong> is complete.</p><p>Cost: {{cost}}. To pay: {{discountedCost}}.</p>' + link,
+    html:
+      '<p>Repair #{{repair.id}} on unit <strong>' +
+      unit +
+      '</strong> is complete.</p><p>Cost: {{cost}}. To pay: {{discountedCost}}.</p>' +
+      link,
     sms: 'Repair #{{repair.id}} on unit ' + unit + ' is complete. To pay: {{discountedCost}}.',
     required: ['repair.id', 'repair.unitNumber', 'cost', 'discountedCost', 'actionUrl'],
   },
@@ -128,7 +132,11 @@ const DRAFTS: Draft[] = [
   },
 ];
 
-const toText = (html: string) => html.replace(/<a href="([^"]+)">([^<]*)<\/a>/g, '$2: $1').replace(/<[^>]+>/g, '').trim();
+const toText = (html: string) =>
+  html
+    .replace(/<a href="([^"]+)">([^<]*)<\/a>/g, '$2: $1')
+    .replace(/<[^>]+>/g, '')
+    .trim();
 
 export async function up(knex: Knex): Promise<void> {
   await knex('notification_templates').insert(
@@ -157,5 +165,11 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex('brand_settings').where({ id: 1 }).delete();
-  await knex('notification_templates').whereIn('name', DRAFTS.map((d) => d.name)).andWhere({ version: 1 }).delete();
+  await knex('notification_templates')
+    .whereIn(
+      'name',
+      DRAFTS.map((d) => d.name),
+    )
+    .andWhere({ version: 1 })
+    .delete();
 }

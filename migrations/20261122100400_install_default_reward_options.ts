@@ -11,5 +11,10 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex('reward_options').whereIn('name', OPTIONS.map((o) => o.name)).delete();
+  await knex('reward_options')
+    .whereIn(
+      'name',
+      OPTIONS.map((o) => o.name),
+    )
+    .delete();
 }

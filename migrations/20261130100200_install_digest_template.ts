@@ -11,7 +11,8 @@ export async function up(knex: Knex): Promise<void> {
     title: 'Your daily summary for {{date}}',
     message: 'You have {{count}} unread notifications from the last 24 hours.',
     email_subject: '{{brand.companyName}} daily summary: {{count}} unread notifications',
-    email_html: '<p>Hello {{recipient.username}},</p><p>You have <strong>{{count}}</strong> unread notifications from the last 24 hours:</p>',
+    email_html:
+      '<p>Hello {{recipient.username}},</p><p>You have <strong>{{count}}</strong> unread notifications from the last 24 hours:</p>',
     email_text: 'Hello {{recipient.username}},\n\nYou have {{count}} unread notifications from the last 24 hours:',
     sms: '{{brand.companyName}}: {{count}} unread notifications.',
     required_context: JSON.stringify(['recipient.username', 'count', 'date']),

@@ -6,5 +6,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw("create index delivery_logs_sms_spend on delivery_logs (created_at) include (cost_estimate) where channel = 'sms' and status = 'sent'");
+  await knex.raw(
+    "create index delivery_logs_sms_spend on delivery_logs (created_at) include (cost_estimate) where channel = 'sms' and status = 'sent'",
+  );
 }

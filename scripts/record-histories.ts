@@ -56,7 +56,10 @@ async function call(w: World, token: string, method: string, route: string, body
 }
 
 const statusIs = (w: World, id: number, status: string) =>
-  eventually(async () => ((await call(w, w.admin, 'GET', `/repairs/${id}`)).status === status ? true : undefined), `repair ${id} ${status}`);
+  eventually(
+    async () => ((await call(w, w.admin, 'GET', `/repairs/${id}`)).status === status ? true : undefined),
+    `repair ${id} ${status}`,
+  );
 
 const assigned = (w: World, id: number) =>
   eventually(async () => (await call(w, w.admin, 'GET', `/repairs/${id}`)).technicianId ?? undefined, `repair ${id} assigned`);
@@ -87,7 +90,11 @@ const CASES: Record<string, Case> = {
   // An admin's field find whose approval SMS the customer's quiet hours hold: the repair hands it
   // to a child workflow, which sends it when the window ends (after the repair is denied).
   async 'quiet-hours'(w) {
-    const r = await call(w, w.admin, 'POST', '/repairs', { unitNumber: 'FX-3', description: 'Chip found on the lot', customerId: w.quietFleetId });
+    const r = await call(w, w.admin, 'POST', '/repairs', {
+      unitNumber: 'FX-3',
+      description: 'Chip found on the lot',
+      customerId: w.quietFleetId,
+    });
     const handle = w.h.deps.temporal.client.workflow.getHandle(r.workflowId);
     await eventually(async () => ((await childIds(handle)).length > 0 ? true : undefined), 'the hand-off to a delivery workflow');
     await call(w, w.admin, 'POST', `/repairs/${r.id}/deny`, { reason: 'Customer replaces the glass' });
@@ -96,7 +103,12 @@ const CASES: Record<string, Case> = {
 
   // The admin decides from a Temporal client (as from the UI's Signal button), not through the API.
   async 'signal-approve'(w) {
-    const r = await call(w, w.admin, 'POST', '/repairs', { unitNumber: 'FX-4', description: 'Bullseye', customerId: w.fleetId, technicianId: w.techId });
+    const r = await call(w, w.admin, 'POST', '/repairs', {
+      unitNumber: 'FX-4',
+      description: 'Bullseye',
+      customerId: w.fleetId,
+      technicianId: w.techId,
+    });
     await w.h.deps.temporal.client.workflow.getHandle(r.workflowId).signal(approveSignal, { byUserId: w.adminId });
     await statusIs(w, r.id, 'APPROVED');
     await call(w, w.tech, 'POST', `/repairs/${r.id}/start`);
@@ -106,7 +118,12 @@ const CASES: Record<string, Case> = {
 
   // More notifications per dispatch than DELIVERY_INLINE_MAX: each is a delivery workflow of its own.
   async 'fleet-handoff'(w) {
-    const r = await call(w, w.admin, 'POST', '/repairs', { unitNumber: 'FX-5', description: 'Long crack', customerId: w.bigFleetId, technicianId: w.techId });
+    const r = await call(w, w.admin, 'POST', '/repairs', {
+      unitNumber: 'FX-5',
+      description: 'Long crack',
+      customerId: w.bigFleetId,
+      technicianId: w.techId,
+    });
     await call(w, w.bigFleetUser, 'POST', `/repairs/${r.id}/approve`);
     await call(w, w.tech, 'POST', `/repairs/${r.id}/start`);
     await call(w, w.tech, 'POST', `/repairs/${r.id}/complete`);
@@ -117,9 +134,20 @@ const CASES: Record<string, Case> = {
   async digest(w) {
     // A customer of their own: added to another fleet, they would change its dispatches.
     const own = await insertCustomer(w.h.db, 'Digest Fleet');
-    const [dina, eli] = [await insertUser(w.h.db, 'dina', 'customer', { customerId: own }), await insertUser(w.h.db, 'eli', 'customer', { customerId: own })];
-    for (const { userId } of [dina, eli]) await savePreferences(w.h.db.knex, userId, { ...structuredClone(DEFAULT_PREFERENCES), digestEnabled: true });
-    const note = (title: string) => ({ user_id: dina.userId, title, message: `${title}.`, category: 'repair_status', priority: 'MEDIUM', is_read: false });
+    const [dina, eli] = [
+      await insertUser(w.h.db, 'dina', 'customer', { customerId: own }),
+      await insertUser(w.h.db, 'eli', 'customer', { customerId: own }),
+    ];
+    for (const { userId } of [dina, eli])
+      await savePreferences(w.h.db.knex, userId, { ...structuredClone(DEFAULT_PREFERENCES), digestEnabled: true });
+    const note = (title: string) => ({
+      user_id: dina.userId,
+      title,
+      message: `${title}.`,
+      category: 'repair_status',
+      priority: 'MEDIUM',
+      is_read: false,
+    });
     await w.h.db.knex('notifications').insert([note('Repair FX-1 approved'), note('Work started on FX-1')]);
     const result = (await startScheduled(w, SCHEDULE_NAMES.digest, 'fixture-digest')) as DailyDigestResult;
     assert.deepEqual([result.sent, result.empty], [1, 1], JSON.stringify(result));
@@ -163,11 +191,18 @@ async function setUp(h: Harness): Promise<World> {
   });
 
   const bigFleetId = await insertCustomer(h.db, 'Big Fleet');
-  for (const [name, p] of [['bea', '+15550400003'], ['ben', '+15550400004']] as const) {
+  for (const [name, p] of [
+    ['bea', '+15550400003'],
+    ['ben', '+15550400004'],
+  ] as const) {
     await phone((await insertUser(h.db, name, 'customer', { customerId: bigFleetId })).userId, p);
   }
   return {
-    h, adminId, fleetId, quietFleetId, bigFleetId,
+    h,
+    adminId,
+    fleetId,
+    quietFleetId,
+    bigFleetId,
     admin: await h.login('ada', PASSWORD),
     customer: await h.login('cora', PASSWORD),
     tech: await h.login('theo', PASSWORD),
@@ -189,7 +224,13 @@ async function record(w: World, name: string, rootId: string, commit: string): P
     ids.push(...(await childIds(handle)));
     const history = await handle.fetchHistory();
     const file = i === 0 ? `${name}.json` : `${name}.child-${i}.json`;
-    const fixture = { workflowId: ids[i], workflowType: type, recordedAt: commit, events: history.events?.length ?? 0, history: historyToJson(history) };
+    const fixture = {
+      workflowId: ids[i],
+      workflowType: type,
+      recordedAt: commit,
+      events: history.events?.length ?? 0,
+      history: historyToJson(history),
+    };
     await writeFile(path.join(FIXTURES, file), JSON.stringify(fixture, null, 1) + '\n');
     written.push(`${file}: ${ids[i]} (${type}), ${fixture.events} events`);
   }
@@ -203,7 +244,8 @@ async function main(): Promise<void> {
   const chosen = names.length > 0 ? names : Object.keys(CASES);
   // The code the histories come from, for whoever reads a fixture later.
   const git = (...args: string[]) => execFileSync('git', args, { cwd: __dirname, encoding: 'utf8' }).trim();
-  const commit = git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', '../src/workflows') ? ' + uncommitted src/workflows' : '');
+  const commit =
+    git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', '../src/workflows') ? ' + uncommitted src/workflows' : '');
 
   installTemporalRuntime(testLogger);
   await mkdir(FIXTURES, { recursive: true });

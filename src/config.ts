@@ -44,14 +44,15 @@ const envSchema = z
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
 
-    DATABASE_URL: optionalText.pipe(
-      z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
-    ),
+    DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional()),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     EMBEDDED_PG_PORT: port.default(5433),
 
     TEMPORAL_ADDRESS: optionalText.pipe(
-      z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233').optional(),
+      z
+        .string()
+        .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233')
+        .optional(),
     ),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('repairs'),
@@ -85,15 +86,27 @@ const envSchema = z
     METRICS_FLUSH_INTERVAL: duration('10s'),
     PUBLIC_APP_URL: z.url({ error: 'must be a URL' }).default('http://127.0.0.1:3000'),
     SMS_MONTHLY_BUDGET_USD: z.coerce.number().min(0, 'must be 0 or more').max(1_000_000).default(1),
-    ALARM_TOPIC_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, - or _').default('RS-Systems-Notification-Alarms'),
+    ALARM_TOPIC_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, - or _')
+      .default('RS-Systems-Notification-Alarms'),
 
     SCHEDULES_ENABLED: bool.default(true),
-    SCHEDULE_ID_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{0,100}$/, 'may hold letters, digits, ., - and _ only').default(''),
-    DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour').default('09:00'),
+    SCHEDULE_ID_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{0,100}$/, 'may hold letters, digits, ., - and _ only')
+      .default(''),
+    DIGEST_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour')
+      .default('09:00'),
     DIGEST_TIMEZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/Chicago').default('UTC'),
     DIGEST_MAX_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
     CLEANUP_WEEKDAY: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` }).default('SUNDAY'),
-    CLEANUP_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour').default('03:00'),
+    CLEANUP_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour')
+      .default('03:00'),
     DELIVERY_LOG_RETENTION: duration('90d'),
     CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
 

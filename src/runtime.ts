@@ -21,7 +21,8 @@ function startSweep(deps: Pick<AppDeps, 'db' | 'temporal' | 'logger'>): { stop()
     sweeping ??= undoUnconfirmedRepairs(deps)
       .then(({ undone, unresolved }) => {
         if (undone.length) deps.logger.warn({ undone }, 'repairs whose workflow start was never confirmed were undone');
-        if (unresolved.length) deps.logger.warn({ unresolved }, 'unconfirmed repair starts left for the next sweep: Temporal did not answer');
+        if (unresolved.length)
+          deps.logger.warn({ unresolved }, 'unconfirmed repair starts left for the next sweep: Temporal did not answer');
       })
       .catch((err: unknown) => deps.logger.warn({ err }, 'sweep of unconfirmed repair starts failed; trying again later'))
       .finally(() => {
@@ -123,10 +124,7 @@ export function stopOnSignals(logger: Logger, steps: (() => Promise<unknown>)[])
 }
 
 export function requireAddresses(config: Config): { databaseUrl: string; temporalAddress: string } {
-  const missing = [
-    ...(config.database.url ? [] : ['DATABASE_URL']),
-    ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS']),
-  ];
+  const missing = [...(config.database.url ? [] : ['DATABASE_URL']), ...(config.temporal.address ? [] : ['TEMPORAL_ADDRESS'])];
   if (missing.length) throw new Error(`${missing.join(' and ')} must be set (npm start runs the embedded stack instead)`);
   return { databaseUrl: config.database.url as string, temporalAddress: config.temporal.address as string };
 }

@@ -66,19 +66,25 @@ describe('config', () => {
   }
 
   it('never echoes a secret value in its error', () => {
-    assert.throws(() => loadConfig({ AUTH_TOKEN_SECRET: 'hunter2-is-my-password' }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.doesNotMatch(err.message, /hunter2/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ AUTH_TOKEN_SECRET: 'hunter2-is-my-password' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.doesNotMatch(err.message, /hunter2/);
+        return true;
+      },
+    );
   });
 
   it('reports every bad variable at once', () => {
-    assert.throws(() => loadConfig({ PORT: 'x', TEMPORAL_PORT: '0' }), (err: unknown) => {
-      assert.ok(err instanceof ConfigError);
-      assert.deepEqual(Object.keys(err.problems).sort(), ['PORT', 'TEMPORAL_PORT']);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ PORT: 'x', TEMPORAL_PORT: '0' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.deepEqual(Object.keys(err.problems).sort(), ['PORT', 'TEMPORAL_PORT']);
+        return true;
+      },
+    );
   });
 
   it('documents every variable in .env.example, and nothing it does not read', () => {

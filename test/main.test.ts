@@ -106,12 +106,23 @@ describe('main command (npm start): the embedded stack', function () {
       }, 'the schedules to be listed by the Temporal UI');
       assert.deepEqual(schedules, ['daily-digest', 'delivery-log-cleanup']);
       const cli = resolveTemporalCli(undefined, testLogger) as { path: string };
-      await promisify(execFile)(cli.path, ['schedule', 'trigger', '--schedule-id', 'daily-digest', '--address', `127.0.0.1:${env.TEMPORAL_PORT}`]);
-      await eventually(async () => {
-        const query = encodeURIComponent('WorkflowType="dailyDigestWorkflow" AND ExecutionStatus="Completed"');
-        const runs = (await (await fetch(`${ui}/workflows?query=${query}`)).json()) as { executions?: unknown[] };
-        return runs.executions?.length === 1 ? true : undefined;
-      }, 'the triggered digest to complete', 30_000);
+      await promisify(execFile)(cli.path, [
+        'schedule',
+        'trigger',
+        '--schedule-id',
+        'daily-digest',
+        '--address',
+        `127.0.0.1:${env.TEMPORAL_PORT}`,
+      ]);
+      await eventually(
+        async () => {
+          const query = encodeURIComponent('WorkflowType="dailyDigestWorkflow" AND ExecutionStatus="Completed"');
+          const runs = (await (await fetch(`${ui}/workflows?query=${query}`)).json()) as { executions?: unknown[] };
+          return runs.executions?.length === 1 ? true : undefined;
+        },
+        'the triggered digest to complete',
+        30_000,
+      );
 
       first.child.kill('SIGTERM');
       assert.equal(await first.exited, 0, first.output());

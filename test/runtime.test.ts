@@ -72,7 +72,11 @@ async function freshNamespace(address: string): Promise<string> {
   try {
     await admin.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     await eventually(
-      () => admin.operatorService.listSearchAttributes({ namespace }).then(() => true, () => undefined),
+      () =>
+        admin.operatorService.listSearchAttributes({ namespace }).then(
+          () => true,
+          () => undefined,
+        ),
       'the new namespace to be visible',
     );
   } finally {
@@ -132,13 +136,17 @@ describe('runtime: API and worker processes started at the same moment', functio
       const exited = Promise.race(children.map((c) => c.ready.then(() => new Promise<never>(() => undefined))));
       await Promise.race([
         exited,
-        eventually(async () => {
-          const { rows } = await gate.knex.raw<{ rows: { n: number }[] }>(
-            "select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'",
-            [database.name],
-          );
-          return rows[0]!.n >= 3 ? true : undefined;
-        }, 'all three processes to wait at the gate', 60_000),
+        eventually(
+          async () => {
+            const { rows } = await gate.knex.raw<{ rows: { n: number }[] }>(
+              "select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'",
+              [database.name],
+            );
+            return rows[0]!.n >= 3 ? true : undefined;
+          },
+          'all three processes to wait at the gate',
+          60_000,
+        ),
       ]);
     } finally {
       await gateTrx.rollback();
@@ -158,7 +166,10 @@ describe('runtime: API and worker processes started at the same moment', functio
       const files = (await readdir(path.join(ROOT, 'migrations'))).filter((f) => /^\d{14}_.+\.ts$/.test(f));
       const rows: { name: string; n: number }[] = await db.knex('knex_migrations').select('name').count({ n: '*' }).groupBy('name');
       assert.equal(rows.length, files.length);
-      assert.deepEqual(rows.filter((r) => r.n !== 1), []);
+      assert.deepEqual(
+        rows.filter((r) => r.n !== 1),
+        [],
+      );
     } finally {
       await db.destroy();
     }
@@ -195,11 +206,17 @@ describe('runtime: prepare run by several processes at once', () => {
     }));
     try {
       const outcomes = await Promise.allSettled(processes.map((deps) => prepare(deps)));
-      assert.deepEqual(outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : [])), []);
+      assert.deepEqual(
+        outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : [])),
+        [],
+      );
       const { rows: users } = await processes[0]!.db.knex.raw<{ rows: { username: string; n: number }[] }>(
         'select username, count(*)::int as n from users group by username order by username',
       );
-      assert.deepEqual(users, ['democustomer', 'demoadmin', 'tech1', 'tech2', 'tech3'].sort().map((username) => ({ username, n: 1 })));
+      assert.deepEqual(
+        users,
+        ['democustomer', 'demoadmin', 'tech1', 'tech2', 'tech3'].sort().map((username) => ({ username, n: 1 })),
+      );
     } finally {
       await Promise.all(processes.map((p) => Promise.all([p.temporal.close(), p.db.destroy()])));
     }

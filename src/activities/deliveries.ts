@@ -57,8 +57,17 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
    * Outcome of one attempt, on the attempt's log row and, when sent, the notification's flag: one
    * statement, so both or neither are written without a transaction's extra round trips.
    */
-  async function finish(logId: number, n: Notification, channel: DeliveryChannel, patch: Partial<Pick<DeliveryLog, 'status' | 'providerMessageId' | 'costEstimate' | 'errorCode' | 'errorMessage'>>): Promise<void> {
-    const logUpdate = db.knex('delivery_logs').update({ ...patch, updatedAt: new Date() }).where('id', logId).returning('id');
+  async function finish(
+    logId: number,
+    n: Notification,
+    channel: DeliveryChannel,
+    patch: Partial<Pick<DeliveryLog, 'status' | 'providerMessageId' | 'costEstimate' | 'errorCode' | 'errorMessage'>>,
+  ): Promise<void> {
+    const logUpdate = db
+      .knex('delivery_logs')
+      .update({ ...patch, updatedAt: new Date() })
+      .where('id', logId)
+      .returning('id');
     if (patch.status !== 'sent') {
       await logUpdate;
       return;
@@ -81,17 +90,35 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       .where('channel', 'sms')
       .whereRaw("(status in ('sent', 'pending') or (status = 'failed' and error_code = 'OUTCOME_UNKNOWN'))")
       .where('created_at', '>=', monthStart)
-      .select(q.raw("sum(case when status = 'sent' then cost_estimate else coalesce(cost_estimate, ?) end) as spent", [smsBudget.costEstimateUsd]))
+      .select(
+        q.raw("sum(case when status = 'sent' then cost_estimate else coalesce(cost_estimate, ?) end) as spent", [
+          smsBudget.costEstimateUsd,
+        ]),
+      )
       .first<{ spent: string | null } | undefined>();
     return Number(row?.spent ?? 0);
   }
 
-  type NewLog = { notificationId: number; channel: DeliveryChannel; status: 'pending' | 'suppressed'; attempt: number; recipient: string | null; errorCode?: string; errorMessage?: string; costEstimate?: number };
+  type NewLog = {
+    notificationId: number;
+    channel: DeliveryChannel;
+    status: 'pending' | 'suppressed';
+    attempt: number;
+    recipient: string | null;
+    errorCode?: string;
+    errorMessage?: string;
+    costEstimate?: number;
+  };
   type Candidate = { n: Notification; to: string; attempt: number };
 
   /** A claim: an SMS carries its estimate, so it counts against the budget from the moment it exists. */
   const claimRow = ({ n, to, attempt }: Candidate, channel: DeliveryChannel): NewLog => ({
-    notificationId: n.id, channel, status: 'pending', attempt, recipient: to, ...(channel === 'sms' ? { costEstimate: smsBudget.costEstimateUsd } : {}),
+    notificationId: n.id,
+    channel,
+    status: 'pending',
+    attempt,
+    recipient: to,
+    ...(channel === 'sms' ? { costEstimate: smsBudget.costEstimateUsd } : {}),
   });
 
   /**
@@ -109,7 +136,15 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         return claimRow(c, 'sms');
       }
       const errorMessage = `monthly SMS budget of $${smsBudget.monthlyUsd.toFixed(2)} reached ($${spentUsd.toFixed(5)} spent this month)`;
-      return { notificationId: c.n.id, channel: 'sms', status: 'suppressed', attempt: c.attempt, recipient: c.to, errorCode: SMS_BUDGET_REASON, errorMessage };
+      return {
+        notificationId: c.n.id,
+        channel: 'sms',
+        status: 'suppressed',
+        attempt: c.attempt,
+        recipient: c.to,
+        errorCode: SMS_BUDGET_REASON,
+        errorMessage,
+      };
     });
   }
 
@@ -158,7 +193,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       if (orphan) {
         const code = transport.name === 'local' ? 'WORKER_LOST' : 'OUTCOME_UNKNOWN';
         // The claim's cost estimate stays: an unknown outcome still counts against the SMS budget.
-        await DeliveryLog.query().patch({ status: 'failed', errorCode: code, errorMessage: 'an earlier attempt ended without recording the outcome' }).where('id', orphan.id);
+        await DeliveryLog.query()
+          .patch({ status: 'failed', errorCode: code, errorMessage: 'an earlier attempt ended without recording the outcome' })
+          .where('id', orphan.id);
         // The local outbox deduplicates by notification and channel, so sending again is safe there.
         if (transport.name !== 'local') {
           recordFailure(metrics, channel, code);
@@ -168,7 +205,14 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       }
       const to = channel === 'email' ? n.user.email : n.user.phone;
       if (!to) {
-        rows.push({ notificationId: id, channel, status: 'suppressed', attempt: nextAttempt(logs), recipient: null, errorCode: 'no_address' });
+        rows.push({
+          notificationId: id,
+          channel,
+          status: 'suppressed',
+          attempt: nextAttempt(logs),
+          recipient: null,
+          errorCode: 'no_address',
+        });
         out.set(id, { status: 'suppressed', attempt, code: 'no_address' });
         continue;
       }
@@ -182,7 +226,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
         ? await db.knex.transaction(async (trx) => insertLogs(trx, [...rows, ...(await budgetedSmsRows(trx, candidates))]))
         : await insertLogs(db.knex, [...rows, ...candidates.map((c) => claimRow(c, channel))]);
     const claimOf = new Map(written.filter((r) => r.status === 'pending').map((r) => [r.notificationId, r.id]));
-    for (const r of written) if (r.status === 'suppressed' && !out.has(r.notificationId)) out.set(r.notificationId, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
+    for (const r of written)
+      if (r.status === 'suppressed' && !out.has(r.notificationId))
+        out.set(r.notificationId, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
     const claims = candidates.filter((c) => claimOf.has(c.n.id));
 
     await mapLimit(claims, BATCH_PARALLELISM, async ({ n, to }) => {
@@ -192,17 +238,28 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       try {
         result =
           channel === 'email'
-            ? await transport.sendEmail({ notificationId: n.id, to, subject: n.content.emailSubject, html: n.content.emailHtml, text: n.content.emailText })
+            ? await transport.sendEmail({
+                notificationId: n.id,
+                to,
+                subject: n.content.emailSubject,
+                html: n.content.emailHtml,
+                text: n.content.emailText,
+              })
             : await transport.sendSms({ notificationId: n.id, to, body: n.content.sms });
       } catch (err) {
-        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
+        const e =
+          err instanceof DeliveryError
+            ? err
+            : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
         recordFailure(metrics, channel, e.code);
         // The scrubbed message and code go to the workflow history; the provider's raw error (which
         // can echo request details) stays in the delivery log's process, not in Temporal.
         const failure = { message: e.message, type: e.code };
         try {
           // Not sent, so it costs nothing against the SMS budget.
-          await withRetries(() => finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000), costEstimate: null }));
+          await withRetries(() =>
+            finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000), costEstimate: null }),
+          );
         } catch (writeErr) {
           // Left pending, the claim is an unknown outcome for the next attempt: safe, if pessimistic.
           out.set(n.id, outcomeNotRecorded(`the provider refused the ${channel}`, writeErr));
@@ -213,7 +270,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       }
       if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
       try {
-        await withRetries(() => finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd }));
+        await withRetries(() =>
+          finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd }),
+        );
       } catch (err) {
         // The message is out: `failed` here would invite a second copy. The claim stays pending,
         // so the next attempt records OUTCOME_UNKNOWN (SES/SNS) or re-sends into the outbox (local).

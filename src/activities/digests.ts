@@ -31,12 +31,32 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
   }
 
   /** Claims the user's digest for the day; null when another run holds or finished it. */
-  async function claim(userId: number, day: string, recipient: string, count: number, previous?: NotificationDigest): Promise<NotificationDigest | null> {
-    const fields = { status: 'pending' as const, recipient, notification_count: count, error_code: null, error_message: null, claimed_by: claimOwner() };
+  async function claim(
+    userId: number,
+    day: string,
+    recipient: string,
+    count: number,
+    previous?: NotificationDigest,
+  ): Promise<NotificationDigest | null> {
+    const fields = {
+      status: 'pending' as const,
+      recipient,
+      notification_count: count,
+      error_code: null,
+      error_message: null,
+      claimed_by: claimOwner(),
+    };
     if (previous) {
       // Only a failed attempt may be claimed again, and only by one caller (the status guard).
-      const updated = await db.knex('notification_digests').update({ ...fields, updated_at: new Date() }).where({ id: previous.id, status: 'failed' });
-      return updated === 1 ? NotificationDigest.query().findById(previous.id).then((d) => d ?? null) : null;
+      const updated = await db
+        .knex('notification_digests')
+        .update({ ...fields, updated_at: new Date() })
+        .where({ id: previous.id, status: 'failed' });
+      return updated === 1
+        ? NotificationDigest.query()
+            .findById(previous.id)
+            .then((d) => d ?? null)
+        : null;
     }
     const rows = await db
       .knex('notification_digests')
@@ -106,12 +126,10 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
 
       const [template, brand] = await Promise.all([activeTemplate(db, db.knex, 'daily_digest'), brandSettings(db.knex)]);
       const { shown, more } = digestLines(unread, digest.maxItems);
-      const rendered = renderTemplate(
-        template,
-        { recipient: { username: user.username }, count: unread.length, date: req.day },
-        brand,
-        { html: digestListHtml(shown, more, appUrl), text: digestListText(shown, more, appUrl) },
-      );
+      const rendered = renderTemplate(template, { recipient: { username: user.username }, count: unread.length, date: req.day }, brand, {
+        html: digestListHtml(shown, more, appUrl),
+        text: digestListText(shown, more, appUrl),
+      });
       const row = await claim(req.userId, req.day, user.email, unread.length, existing);
       if (!row) return { status: 'already_sent' };
 
@@ -127,13 +145,22 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
           text: rendered.emailText,
         });
       } catch (err) {
-        const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
-        await NotificationDigest.query().patch({ status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) }).where('id', row.id);
+        const e =
+          err instanceof DeliveryError
+            ? err
+            : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
+        await NotificationDigest.query()
+          .patch({ status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000) })
+          .where('id', row.id);
         recordFailure(metrics, 'email', e.code);
         throw ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: e.permanent });
       }
       try {
-        await withRetries(() => NotificationDigest.query().patch({ status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() }).where('id', row.id));
+        await withRetries(() =>
+          NotificationDigest.query()
+            .patch({ status: 'sent', providerMessageId: result.providerMessageId, sentAt: new Date() })
+            .where('id', row.id),
+        );
       } catch (err) {
         // The digest is out: `failed` would let the next attempt send it again. Left pending (and
         // ours), the claim sends the retry down the unknown-outcome path instead.

@@ -8,7 +8,12 @@ export function createHousekeepingActivities({ db }: ActivityDeps) {
      * goes on while a large backlog is cleared; the workflow loops until a batch comes back short.
      */
     async deleteDeliveryLogsBefore(cutoff: string, batchSize: number): Promise<number> {
-      const oldest = db.knex('delivery_logs').select('id').where('created_at', '<', new Date(cutoff)).orderBy('created_at').limit(batchSize);
+      const oldest = db
+        .knex('delivery_logs')
+        .select('id')
+        .where('created_at', '<', new Date(cutoff))
+        .orderBy('created_at')
+        .limit(batchSize);
       return db.knex('delivery_logs').whereIn('id', oldest).delete();
     },
   };

@@ -93,12 +93,15 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
   /** Priority, category, preferences and address of several notifications, in two queries. */
   async function contextsOf(ids: number[]): Promise<Map<number, DeliveryContext>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<Pick<Notification, 'id' | 'userId' | 'priority' | 'category'> & Record<'email' | 'phone', string | null> & Record<'emailVerified' | 'phoneVerified', boolean | null>> =
-      await db
-        .knex('notifications as n')
-        .leftJoin('users as u', 'u.id', 'n.userId')
-        .whereIn('n.id', ids)
-        .select('n.id', 'n.userId', 'n.priority', 'n.category', 'u.email', 'u.emailVerified', 'u.phone', 'u.phoneVerified');
+    const rows: Array<
+      Pick<Notification, 'id' | 'userId' | 'priority' | 'category'> &
+        Record<'email' | 'phone', string | null> &
+        Record<'emailVerified' | 'phoneVerified', boolean | null>
+    > = await db
+      .knex('notifications as n')
+      .leftJoin('users as u', 'u.id', 'n.userId')
+      .whereIn('n.id', ids)
+      .select('n.id', 'n.userId', 'n.priority', 'n.category', 'u.email', 'u.emailVerified', 'u.phone', 'u.phoneVerified');
     const preferences = await loadPreferencesOf(db.knex, [...new Set(rows.map((r) => r.userId))]);
     return new Map(
       rows.map((r) => [
@@ -107,7 +110,12 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
           priority: r.priority,
           category: r.category,
           preferences: preferences.get(r.userId)!,
-          address: { email: r.email ?? null, emailVerified: Boolean(r.emailVerified), phone: r.phone ?? null, phoneVerified: Boolean(r.phoneVerified) },
+          address: {
+            email: r.email ?? null,
+            emailVerified: Boolean(r.emailVerified),
+            phone: r.phone ?? null,
+            phoneVerified: Boolean(r.phoneVerified),
+          },
         },
       ]),
     );
@@ -136,6 +144,5 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
       if (!context) throw ApplicationFailure.nonRetryable(`notification ${notificationId} does not exist`, 'NotificationMissing');
       return context;
     },
-
   };
 }

@@ -78,7 +78,12 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
       .first<{ id: number } | undefined>('u.id');
     if (!earner) return;
     await trx('reward_points')
-      .insert({ user_id: earner.id, delta: rewards.pointsPerCompletedRepair, reason: 'repair_completed', ref: keys.repairPoints(repair.id) })
+      .insert({
+        user_id: earner.id,
+        delta: rewards.pointsPerCompletedRepair,
+        reason: 'repair_completed',
+        ref: keys.repairPoints(repair.id),
+      })
       .onConflict('ref')
       .ignore();
   }
@@ -127,94 +132,101 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
      * history row and the events, in one transaction. Idempotent on `moveId`.
      */
     async recordMove(cmd: MoveCommand): Promise<RepairRecord> {
-      return db.knex.transaction(async (trx) => {
-        const repair = await loadForUpdate(trx, cmd.repairId);
-        if (await RepairHistory.query(trx).findOne({ moveId: cmd.moveId })) return repair.toRecord();
-        if (repair.status !== cmd.from) {
-          throw ApplicationFailure.nonRetryable(
-            `repair ${repair.id} is ${repair.status}, expected ${cmd.from}`,
-            FAILURE.INVALID_TRANSITION,
-          );
-        }
+      return db.knex
+        .transaction(async (trx) => {
+          const repair = await loadForUpdate(trx, cmd.repairId);
+          if (await RepairHistory.query(trx).findOne({ moveId: cmd.moveId })) return repair.toRecord();
+          if (repair.status !== cmd.from) {
+            throw ApplicationFailure.nonRetryable(
+              `repair ${repair.id} is ${repair.status}, expected ${cmd.from}`,
+              FAILURE.INVALID_TRANSITION,
+            );
+          }
 
-        const patch: Partial<Pick<Repair, 'status' | 'estimatedCost' | 'denialReason' | 'technicianId' | 'cost' | 'discountedCost'>> = {
-          status: cmd.to,
-        };
-        const events: EventDraft[] = [];
-        const event = (type: EventType, extra: Record<string, unknown> = {}) =>
-          events.push({ dedupeKey: keys.moveEvent(cmd.moveId, type), type, repairId: repair.id, payload: payloadOf(repair, { ...extra, status: cmd.to }) });
-        const batchEvent = (type: 'batch_approved' | 'batch_denied', extra: Record<string, unknown> = {}) =>
-          // One notice per batch and technician, however many of its repairs this technician has.
-          events.push({
-            dedupeKey: keys.batchEvent(cmd.batchId as string, type, repair.technicianId),
-            type,
+          const patch: Partial<Pick<Repair, 'status' | 'estimatedCost' | 'denialReason' | 'technicianId' | 'cost' | 'discountedCost'>> = {
+            status: cmd.to,
+          };
+          const events: EventDraft[] = [];
+          const event = (type: EventType, extra: Record<string, unknown> = {}) =>
+            events.push({
+              dedupeKey: keys.moveEvent(cmd.moveId, type),
+              type,
+              repairId: repair.id,
+              payload: payloadOf(repair, { ...extra, status: cmd.to }),
+            });
+          const batchEvent = (type: 'batch_approved' | 'batch_denied', extra: Record<string, unknown> = {}) =>
+            // One notice per batch and technician, however many of its repairs this technician has.
+            events.push({
+              dedupeKey: keys.batchEvent(cmd.batchId as string, type, repair.technicianId),
+              type,
+              repairId: repair.id,
+              payload: payloadOf(repair, { ...extra, batchId: cmd.batchId, status: cmd.to }),
+            });
+
+          switch (cmd.move) {
+            case 'submit':
+              if (cmd.estimatedCost !== undefined) patch.estimatedCost = cmd.estimatedCost;
+              event('approval_requested', { estimatedCost: cmd.estimatedCost ?? repair.estimatedCost });
+              break;
+            case 'approve':
+              if (cmd.batchId) batchEvent('batch_approved');
+              else event('repair_approved');
+              break;
+            case 'deny':
+              patch.denialReason = cmd.reason ?? null;
+              if (cmd.batchId) batchEvent('batch_denied', { reason: cmd.reason });
+              else event('repair_denied', { reason: cmd.reason });
+              break;
+            case 'start':
+              event('work_started');
+              break;
+            case 'complete': {
+              const priced = await priceCompletion(trx, repair, cmd.moveId);
+              patch.cost = priced.cost;
+              patch.discountedCost = priced.discountedCost;
+              events.push(...priced.events);
+              await awardRepairPoints(trx, repair);
+              event('work_completed', { cost: priced.cost, discountedCost: priced.discountedCost });
+              break;
+            }
+            case 'assign': {
+              const tech = cmd.technicianId === undefined ? undefined : await Technician.query(trx).findById(cmd.technicianId);
+              if (!tech || !tech.isActive) {
+                throw ApplicationFailure.nonRetryable(`no active technician ${cmd.technicianId}`, FAILURE.INVALID_TECHNICIAN);
+              }
+              patch.technicianId = tech.id;
+              event('technician_assigned', { technicianId: tech.id });
+              if (repair.technicianId !== null && repair.technicianId !== tech.id) {
+                event('technician_unassigned', { technicianId: repair.technicianId, newTechnicianId: tech.id });
+              }
+              break;
+            }
+          }
+
+          await Repair.query(trx).patch(patch).where('id', repair.id);
+          await RepairHistory.query(trx).insert({
             repairId: repair.id,
-            payload: payloadOf(repair, { ...extra, batchId: cmd.batchId, status: cmd.to }),
+            moveId: cmd.moveId,
+            move: cmd.move,
+            fromStatus: cmd.from,
+            toStatus: cmd.to,
+            byUserId: cmd.actor.userId,
+            role: cmd.actor.role,
+            reason: cmd.reason ?? null,
+            notes: cmd.notes ?? null,
+            technicianId: patch.technicianId ?? repair.technicianId,
           });
-
-        switch (cmd.move) {
-          case 'submit':
-            if (cmd.estimatedCost !== undefined) patch.estimatedCost = cmd.estimatedCost;
-            event('approval_requested', { estimatedCost: cmd.estimatedCost ?? repair.estimatedCost });
-            break;
-          case 'approve':
-            if (cmd.batchId) batchEvent('batch_approved');
-            else event('repair_approved');
-            break;
-          case 'deny':
-            patch.denialReason = cmd.reason ?? null;
-            if (cmd.batchId) batchEvent('batch_denied', { reason: cmd.reason });
-            else event('repair_denied', { reason: cmd.reason });
-            break;
-          case 'start':
-            event('work_started');
-            break;
-          case 'complete': {
-            const priced = await priceCompletion(trx, repair, cmd.moveId);
-            patch.cost = priced.cost;
-            patch.discountedCost = priced.discountedCost;
-            events.push(...priced.events);
-            await awardRepairPoints(trx, repair);
-            event('work_completed', { cost: priced.cost, discountedCost: priced.discountedCost });
-            break;
+          await insertEvents(trx, events);
+          return (await Repair.query(trx).findById(repair.id))!.toRecord();
+        })
+        .catch((err: unknown) => {
+          // Only an actor can point nowhere (a signal's byUserId): that fails the same way on every
+          // retry, so it is a refusal, not an outage to wait out.
+          if (err instanceof ForeignKeyViolationError && err.table === 'repair_history') {
+            throw ApplicationFailure.nonRetryable(`no user ${cmd.actor.userId}`, FAILURE.INVALID_ACTOR);
           }
-          case 'assign': {
-            const tech = cmd.technicianId === undefined ? undefined : await Technician.query(trx).findById(cmd.technicianId);
-            if (!tech || !tech.isActive) {
-              throw ApplicationFailure.nonRetryable(`no active technician ${cmd.technicianId}`, FAILURE.INVALID_TECHNICIAN);
-            }
-            patch.technicianId = tech.id;
-            event('technician_assigned', { technicianId: tech.id });
-            if (repair.technicianId !== null && repair.technicianId !== tech.id) {
-              event('technician_unassigned', { technicianId: repair.technicianId, newTechnicianId: tech.id });
-            }
-            break;
-          }
-        }
-
-        await Repair.query(trx).patch(patch).where('id', repair.id);
-        await RepairHistory.query(trx).insert({
-          repairId: repair.id,
-          moveId: cmd.moveId,
-          move: cmd.move,
-          fromStatus: cmd.from,
-          toStatus: cmd.to,
-          byUserId: cmd.actor.userId,
-          role: cmd.actor.role,
-          reason: cmd.reason ?? null,
-          notes: cmd.notes ?? null,
-          technicianId: patch.technicianId ?? repair.technicianId,
+          throw err;
         });
-        await insertEvents(trx, events);
-        return (await Repair.query(trx).findById(repair.id))!.toRecord();
-      }).catch((err: unknown) => {
-        // Only an actor can point nowhere (a signal's byUserId): that fails the same way on every
-        // retry, so it is a refusal, not an outage to wait out.
-        if (err instanceof ForeignKeyViolationError && err.table === 'repair_history') {
-          throw ApplicationFailure.nonRetryable(`no user ${cmd.actor.userId}`, FAILURE.INVALID_ACTOR);
-        }
-        throw err;
-      });
     },
 
     /** An event that is not a move (approval reminder, escalation). Idempotent on its key. */

@@ -93,21 +93,26 @@ export function parseRequest<S extends Schema | undefined>(schema: S, value: unk
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: AppDeps): void {
   for (const route of routes) {
     const guards = route.access === 'public' ? [] : [authenticate(deps), requireRole(route.access)];
-    router[route.method](route.path, async (ctx, next) => {
-      ctx.state.routePath = route.path;
-      await next();
-    }, ...guards, async (ctx) => {
-      const params = parseRequest(route.params, ctx.params, 'params');
-      const query = parseRequest(route.query, ctx.query, 'query');
-      const body = parseRequest(route.body, ctx.request.body ?? {}, 'body');
-      const result = await route.handler({ body, query, params, user: ctx.state.user, ctx }, deps);
-      if (result instanceof Reply) {
-        ctx.status = result.status;
-        ctx.body = result.body;
-      } else {
-        ctx.status = route.status ?? 200;
-        ctx.body = result;
-      }
-    });
+    router[route.method](
+      route.path,
+      async (ctx, next) => {
+        ctx.state.routePath = route.path;
+        await next();
+      },
+      ...guards,
+      async (ctx) => {
+        const params = parseRequest(route.params, ctx.params, 'params');
+        const query = parseRequest(route.query, ctx.query, 'query');
+        const body = parseRequest(route.body, ctx.request.body ?? {}, 'body');
+        const result = await route.handler({ body, query, params, user: ctx.state.user, ctx }, deps);
+        if (result instanceof Reply) {
+          ctx.status = result.status;
+          ctx.body = result.body;
+        } else {
+          ctx.status = route.status ?? 200;
+          ctx.body = result;
+        }
+      },
+    );
   }
 }

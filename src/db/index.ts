@@ -38,9 +38,7 @@ export function createDb(url: string, poolMax = 10, logger?: Logger): Db {
     acquireConnectionTimeout: 10_000,
     ...knexSnakeCaseMappers(),
   });
-  const bound = Object.fromEntries(
-    Object.entries(models).map(([name, model]) => [name, model.bindKnex(knex)]),
-  ) as unknown as ModelClasses;
+  const bound = Object.fromEntries(Object.entries(models).map(([name, model]) => [name, model.bindKnex(knex)])) as unknown as ModelClasses;
   return { knex, models: bound, destroy: () => knex.destroy() };
 }
 

@@ -22,7 +22,8 @@ export const keys = {
   /** An event a move or an assignment caused (`notification_events.dedupe_key`): one per move and type. */
   moveEvent: (moveId: string, type: EventType) => `${moveId}/${type}`,
   /** One notice per batch decision and technician, however many of the batch's repairs they hold. */
-  batchEvent: (batchId: string, type: 'batch_approved' | 'batch_denied', technicianId: number | null) => `batch/${batchId}/${type}/${technicianId}`,
+  batchEvent: (batchId: string, type: 'batch_approved' | 'batch_denied', technicianId: number | null) =>
+    `batch/${batchId}/${type}/${technicianId}`,
   /** The k-th PENDING stretch's reminder and escalation: once each, even across worker restarts. */
   pendingReminder: (repairWorkflowId: string, round: number) => `${repairWorkflowId}/pending-${round}/reminder`,
   pendingEscalation: (repairWorkflowId: string, round: number) => `${repairWorkflowId}/pending-${round}/escalation`,
@@ -37,7 +38,8 @@ export const keys = {
    * on each of its retries, so an attempt tells its own predecessor's claim (unknown outcome, never
    * re-sent) from another run's claim in flight.
    */
-  digestClaimOwner: (workflowId: string | undefined, runId: string | undefined, activityId: string) => `${workflowId}/${runId}/${activityId}`,
+  digestClaimOwner: (workflowId: string | undefined, runId: string | undefined, activityId: string) =>
+    `${workflowId}/${runId}/${activityId}`,
 
   /**
    * A schedule of this deployment, and the id of the workflow each of its runs starts: created once

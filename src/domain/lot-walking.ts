@@ -65,14 +65,12 @@ export const lotWalkingPreferencesSchema = z
     // Also when other fields are wrong (hence the runtime checks), so every problem is reported at once.
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   )
-  .transform(
-    (v): LotWalkingPreferences => ({
-      lotWalkingEnabled: v.lotWalkingEnabled,
-      frequency: v.frequency,
-      days: WEEKDAYS.filter((d) => v.days.includes(d)),
-      time: v.time,
-    }),
-  );
+  .transform((v): LotWalkingPreferences => ({
+    lotWalkingEnabled: v.lotWalkingEnabled,
+    frequency: v.frequency,
+    days: WEEKDAYS.filter((d) => v.days.includes(d)),
+    time: v.time,
+  }));
 
 // ---- time arithmetic --------------------------------------------------------------------------
 // Local times are handled as "wall milliseconds": the epoch ms the local wall clock would show if
@@ -119,12 +117,7 @@ const weekdayIndex = (wallMidnight: number): number => (new Date(wallMidnight).g
  * Throws RangeError for an invalid date, time or time zone: saved preferences are validated, so
  * a bad one here is a bug to surface, not a walk to silently skip.
  */
-export function nextLotWalk(
-  prefs: LotWalkingPreferences,
-  from: Date,
-  timezone = 'UTC',
-  lastWalk?: Date | null,
-): Date | null {
+export function nextLotWalk(prefs: LotWalkingPreferences, from: Date, timezone = 'UTC', lastWalk?: Date | null): Date | null {
   if (!prefs.lotWalkingEnabled) return null;
   const time = TIME_OF_DAY.exec(prefs.time);
   if (time === null) throw new RangeError(`time must be "HH:MM" (00:00-23:59), got ${JSON.stringify(prefs.time)}`);
@@ -138,8 +131,7 @@ export function nextLotWalk(
   let earliestDay = startOfWallDay(wallClock(fromMs, timezone));
   if (lastWalk && prefs.frequency !== 'WEEKLY') {
     const lastDay = startOfWallDay(wallClock(lastWalk.getTime(), timezone));
-    const gapEnd =
-      prefs.frequency === 'BIWEEKLY' ? lastDay + 14 * DAY : addMonths(lastDay, prefs.frequency === 'MONTHLY' ? 1 : 3);
+    const gapEnd = prefs.frequency === 'BIWEEKLY' ? lastDay + 14 * DAY : addMonths(lastDay, prefs.frequency === 'MONTHLY' ? 1 : 3);
     earliestDay = Math.max(earliestDay, gapEnd);
   }
 

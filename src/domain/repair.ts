@@ -13,10 +13,7 @@ export interface Viewer {
 }
 
 /** Customers see their own customer's repairs; technicians every REQUESTED one plus their own; admins all. */
-export function canSeeRepair(
-  viewer: Viewer,
-  repair: { customerId: number; technicianId: number | null; status: RepairStatus },
-): boolean {
+export function canSeeRepair(viewer: Viewer, repair: { customerId: number; technicianId: number | null; status: RepairStatus }): boolean {
   switch (viewer.role) {
     case 'admin':
       return true;
@@ -28,8 +25,7 @@ export function canSeeRepair(
 }
 
 /** A customer's request starts REQUESTED; one found in the field by staff starts PENDING (needs approval). */
-export const initialStatus = (role: Viewer['role']): 'REQUESTED' | 'PENDING' =>
-  role === 'customer' ? 'REQUESTED' : 'PENDING';
+export const initialStatus = (role: Viewer['role']): 'REQUESTED' | 'PENDING' => (role === 'customer' ? 'REQUESTED' : 'PENDING');
 
 /** A repair as the outside world sees it (API responses, update results): JSON-safe. */
 export interface RepairRecord {

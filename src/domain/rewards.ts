@@ -8,8 +8,7 @@ export interface RewardRules {
 export const balanceOf = (entries: readonly { delta: number }[]): number => entries.reduce((sum, e) => sum + e.delta, 0);
 
 /** A redemption may never take a balance below zero. */
-export const canRedeem = (balance: number, pointsRequired: number): boolean =>
-  pointsRequired >= 0 && balance - pointsRequired >= 0;
+export const canRedeem = (balance: number, pointsRequired: number): boolean => pointsRequired >= 0 && balance - pointsRequired >= 0;
 
 // Crockford's base32 without look-alikes: codes are read aloud and typed from paper.
 export const REFERRAL_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -56,10 +56,7 @@ export async function startEmbeddedPostgres(opts: {
   try {
     await pg.start();
   } catch (err) {
-    throw new Error(
-      `embedded PostgreSQL did not start on port ${port} (is the port taken? see EMBEDDED_PG_PORT)`,
-      { cause: err },
-    );
+    throw new Error(`embedded PostgreSQL did not start on port ${port} (is the port taken? see EMBEDDED_PG_PORT)`, { cause: err });
   }
 
   const url = (database: string) => embeddedDatabaseUrl(port, database);

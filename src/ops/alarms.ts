@@ -1,4 +1,9 @@
-import { PutMetricAlarmCommand, type CloudWatchClient, type MetricDataQuery, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
+import {
+  PutMetricAlarmCommand,
+  type CloudWatchClient,
+  type MetricDataQuery,
+  type PutMetricAlarmCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 /**
@@ -15,14 +20,23 @@ function stat(id: string, namespace: string, name: string, channel: string | nul
     Id: id,
     ReturnData: false,
     MetricStat: {
-      Metric: { Namespace: namespace, MetricName: name, Dimensions: channel ? [{ Name: 'Channel', Value: channel }] : [{ Name: 'Scope', Value: 'all' }] },
+      Metric: {
+        Namespace: namespace,
+        MetricName: name,
+        Dimensions: channel ? [{ Name: 'Channel', Value: channel }] : [{ Name: 'Scope', Value: 'all' }],
+      },
       Period: period,
       Stat: statName,
     },
   };
 }
 
-const expression = (id: string, expr: string, label: string): MetricDataQuery => ({ Id: id, Expression: expr, Label: label, ReturnData: true });
+const expression = (id: string, expr: string, label: string): MetricDataQuery => ({
+  Id: id,
+  Expression: expr,
+  Label: label,
+  ReturnData: true,
+});
 
 export function alarmDefinitions(opts: { namespace: string; topicArn: string }): PutMetricAlarmCommandInput[] {
   const { namespace: ns, topicArn } = opts;
@@ -65,7 +79,11 @@ export function alarmDefinitions(opts: { namespace: string; topicArn: string }):
       ...common,
       AlarmName: `${ALARM_PREFIX}NoDeliveries`,
       AlarmDescription: 'No email or SMS delivered for 5 minutes (workers down or stuck)',
-      Metrics: [sum('email', 'DeliverySuccess', 'email'), sum('sms', 'DeliverySuccess', 'sms'), expression('delivered', 'FILL(email, 0) + FILL(sms, 0)', 'Deliveries')],
+      Metrics: [
+        sum('email', 'DeliverySuccess', 'email'),
+        sum('sms', 'DeliverySuccess', 'sms'),
+        expression('delivered', 'FILL(email, 0) + FILL(sms, 0)', 'Deliveries'),
+      ],
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       // Silence is the symptom: no data at all must alarm too.

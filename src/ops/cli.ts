@@ -31,9 +31,14 @@ Usage: npm run ops:redrive -- [--since 24h] [--channel email|sms] [--error-code 
 
 function requireAws(config: Config, needTransport: boolean): { region: string; endpoint?: string } {
   if (needTransport && config.notifications.transport !== 'aws') {
-    throw new OpsUsageError('AWS is not configured: NOTIFICATION_TRANSPORT is "local"; set NOTIFICATION_TRANSPORT=aws and AWS_REGION (credentials come from the AWS SDK chain)');
+    throw new OpsUsageError(
+      'AWS is not configured: NOTIFICATION_TRANSPORT is "local"; set NOTIFICATION_TRANSPORT=aws and AWS_REGION (credentials come from the AWS SDK chain)',
+    );
   }
-  if (!config.aws.region) throw new OpsUsageError('AWS is not configured: set AWS_REGION (credentials come from the AWS SDK chain; AWS_ENDPOINT_URL for an emulator)');
+  if (!config.aws.region)
+    throw new OpsUsageError(
+      'AWS is not configured: set AWS_REGION (credentials come from the AWS SDK chain; AWS_ENDPOINT_URL for an emulator)',
+    );
   return { region: config.aws.region, endpoint: config.aws.endpoint };
 }
 
@@ -45,7 +50,12 @@ function since(value: string): Date {
   return new Date(Date.now() - Number(m[1]) * unit);
 }
 
-export async function runOps(command: string, argv: string[], env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
+export async function runOps(
+  command: string,
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+): Promise<number> {
   const usage = USAGE[command];
   if (!usage) throw new OpsUsageError(`unknown command "${command}"; one of: ${Object.keys(USAGE).join(', ')}`);
   const { values } = parseArgs({
@@ -79,7 +89,11 @@ export async function runOps(command: string, argv: string[], env: Record<string
     }
     case 'alarms': {
       const clients = createAwsClients(requireAws(config, false));
-      const result = await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: config.notifications.alarmTopicName, subscribeEmail: values['subscribe-email'] });
+      const result = await provisionAlarms(clients, {
+        namespace: DEFAULT_NAMESPACE,
+        topicName: config.notifications.alarmTopicName,
+        subscribeEmail: values['subscribe-email'],
+      });
       out(`topic ${result.topicArn}${result.subscribed ? ' (subscription requested: confirm it from the email)' : ''}`);
       for (const name of result.alarms) out(`alarm ${name}: in place`);
       return 0;
@@ -88,8 +102,10 @@ export async function runOps(command: string, argv: string[], env: Record<string
       const channel = values.channel;
       if (channel !== undefined && channel !== 'email' && channel !== 'sms') throw new OpsUsageError('--channel must be email or sms');
       const limit = Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new OpsUsageError('--limit must be a whole number from 1 to 100000');
-      if (!config.database.url || !config.temporal.address) throw new OpsUsageError('DATABASE_URL and TEMPORAL_ADDRESS must be set (the running service\'s PostgreSQL and Temporal)');
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+        throw new OpsUsageError('--limit must be a whole number from 1 to 100000');
+      if (!config.database.url || !config.temporal.address)
+        throw new OpsUsageError("DATABASE_URL and TEMPORAL_ADDRESS must be set (the running service's PostgreSQL and Temporal)");
       const db = createDb(config.database.url, 2);
       const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
       try {
@@ -120,7 +136,8 @@ export function failureOf(err: unknown): { message: string; exitCode: 1 | 2 } {
     const message = fields.length ? `${err.message} (${fields.map(([k, why]) => `${k} ${why}`).join('; ')})` : err.message;
     return { message, exitCode: err.kind === 'validation' ? 2 : 1 };
   }
-  const usageProblem = err instanceof OpsUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const usageProblem =
+    err instanceof OpsUsageError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   return { message: err instanceof Error ? err.message : String(err), exitCode: usageProblem ? 2 : 1 };
 }
 

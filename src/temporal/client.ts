@@ -53,10 +53,7 @@ const REGISTER_RETRY_MS = 200;
 
 async function missingSearchAttributes(connection: Connection, namespace: string) {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([
-    ...Object.keys(existing.customAttributes ?? {}),
-    ...Object.keys(existing.systemAttributes ?? {}),
-  ]);
+  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
   return ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
 }
 

@@ -27,17 +27,31 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
     {
       scheduleId: digestId,
       spec: { calendars: [{ ...hourMinute(s.digest.time), comment: `daily at ${s.digest.time}` }], timezone: s.digest.timeZone },
-      action: { type: 'startWorkflow', workflowType: 'dailyDigestWorkflow', workflowId: digestId, taskQueue: temporal.taskQueue, args: [digestInput] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'dailyDigestWorkflow',
+        workflowId: digestId,
+        taskQueue: temporal.taskQueue,
+        args: [digestInput],
+      },
       // A worker back from an outage still sends the morning's digest, but not yesterday's.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
     },
     {
       scheduleId: cleanupId,
       spec: {
-        calendars: [{ dayOfWeek: s.cleanup.weekday, ...hourMinute(s.cleanup.time), comment: `weekly on ${s.cleanup.weekday} at ${s.cleanup.time}` }],
+        calendars: [
+          { dayOfWeek: s.cleanup.weekday, ...hourMinute(s.cleanup.time), comment: `weekly on ${s.cleanup.weekday} at ${s.cleanup.time}` },
+        ],
         timezone: 'UTC',
       },
-      action: { type: 'startWorkflow', workflowType: 'cleanupDeliveryLogsWorkflow', workflowId: cleanupId, taskQueue: temporal.taskQueue, args: [cleanupInput] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'cleanupDeliveryLogsWorkflow',
+        workflowId: cleanupId,
+        taskQueue: temporal.taskQueue,
+        args: [cleanupInput],
+      },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     },
   ];
@@ -57,7 +71,9 @@ export async function ensureSchedules(client: Client, config: Config): Promise<{
       created.push(def.scheduleId);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(def.scheduleId).update((previous) => ({ ...previous, spec: def.spec, action: def.action, policies: def.policies }));
+      await client.schedule
+        .getHandle(def.scheduleId)
+        .update((previous) => ({ ...previous, spec: def.spec, action: def.action, policies: def.policies }));
       updated.push(def.scheduleId);
     }
   }

@@ -60,9 +60,7 @@ export function createAwsTransport(opts: AwsTransportOptions): Transport {
         attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: opts.smsSenderId };
       }
       try {
-        const out = await opts.sns.send(
-          new PublishCommand({ PhoneNumber: m.to, Message: m.body, MessageAttributes: attributes }),
-        );
+        const out = await opts.sns.send(new PublishCommand({ PhoneNumber: m.to, Message: m.body, MessageAttributes: attributes }));
         return { providerMessageId: out.MessageId ?? '', costEstimateUsd: opts.smsCostEstimateUsd };
       } catch (err) {
         throw toDeliveryError(err, 'SNS Publish');

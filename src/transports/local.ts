@@ -6,7 +6,15 @@ import { DeliveryError, type EmailMessage, type SendResult, type SmsMessage, typ
  * GET /api/admin/outbox. One row per notification and channel, so sending again is harmless.
  */
 export function createLocalTransport(db: Db): Transport {
-  type Row = { notification_id: number | null; digest_id: number | null; channel: 'email' | 'sms'; to: string; subject: string | null; body: string; html: string | null };
+  type Row = {
+    notification_id: number | null;
+    digest_id: number | null;
+    channel: 'email' | 'sms';
+    to: string;
+    subject: string | null;
+    body: string;
+    html: string | null;
+  };
   async function store(row: Row): Promise<SendResult> {
     // The outbox keys a message by what it belongs to; a message that belongs to nothing has no place there.
     if (row.notification_id === null && row.digest_id === null) {
@@ -22,7 +30,15 @@ export function createLocalTransport(db: Db): Transport {
   return {
     name: 'local',
     sendEmail: (m: EmailMessage) =>
-      store({ notification_id: m.notificationId, digest_id: m.digestId ?? null, channel: 'email', to: m.to, subject: m.subject, body: m.text, html: m.html }),
+      store({
+        notification_id: m.notificationId,
+        digest_id: m.digestId ?? null,
+        channel: 'email',
+        to: m.to,
+        subject: m.subject,
+        body: m.text,
+        html: m.html,
+      }),
     sendSms: (m: SmsMessage) =>
       store({ notification_id: m.notificationId, digest_id: null, channel: 'sms', to: m.to, subject: null, body: m.body, html: null }),
   };

@@ -1,10 +1,7 @@
-import {
-  PutMetricDataCommand,
-  type CloudWatchClient,
-  type MetricDatum as CloudWatchDatum,
-} from '@aws-sdk/client-cloudwatch';
+import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum as CloudWatchDatum } from '@aws-sdk/client-cloudwatch';
 
-export type MetricName = 'NotificationsCreated' | 'DeliverySuccess' | 'DeliveryDuration' | 'DeliveryFailure' | 'SmsCostEstimate' | 'DeliveryBacklog';
+export type MetricName =
+  'NotificationsCreated' | 'DeliverySuccess' | 'DeliveryDuration' | 'DeliveryFailure' | 'SmsCostEstimate' | 'DeliveryBacklog';
 
 export interface MetricDatum {
   name: MetricName;
@@ -67,10 +64,9 @@ export function createCloudWatchMetrics(opts: CloudWatchMetricsOptions): CloudWa
   const send = async (data: CloudWatchDatum[]): Promise<void> => {
     for (let i = 0; i < data.length; i += maxBatch) {
       try {
-        await opts.cloudwatch.send(
-          new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + maxBatch) }),
-          { abortSignal: AbortSignal.timeout(requestTimeoutMs) },
-        );
+        await opts.cloudwatch.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + maxBatch) }), {
+          abortSignal: AbortSignal.timeout(requestTimeoutMs),
+        });
       } catch (err) {
         // Dropped on purpose: the SDK has already retried, and holding on to failed batches
         // would let a CloudWatch outage grow memory or flood it when it comes back.
@@ -139,9 +135,7 @@ function isValid(d: MetricDatum): boolean {
   if (d.at !== undefined && !(d.at instanceof Date && Number.isFinite(d.at.getTime()))) return false;
   const dims = Object.entries(d.dimensions);
   if (dims.length > CLOUDWATCH_MAX_DIMENSIONS) return false;
-  return dims.every(
-    ([k, v]) => k.length > 0 && k.length <= 255 && typeof v === 'string' && v.length > 0 && v.length <= 1024,
-  );
+  return dims.every(([k, v]) => k.length > 0 && k.length <= 255 && typeof v === 'string' && v.length > 0 && v.length <= 1024);
 }
 
 /** For the local transport: metrics go to a log line instead of CloudWatch. */

@@ -40,7 +40,11 @@ export async function createStaffRepair(deps: UseCaseDeps, creator: Creator, fie
   return recordAndStart(deps, creator, { ...fields, technicianId });
 }
 
-async function resolveStaffFields(deps: UseCaseDeps, creator: Creator, fields: StaffRepairFields): Promise<{ technicianId: number | null }> {
+async function resolveStaffFields(
+  deps: UseCaseDeps,
+  creator: Creator,
+  fields: StaffRepairFields,
+): Promise<{ technicianId: number | null }> {
   const { Customer, Technician, Repair } = deps.db.models;
   if (!(await Customer.query().findById(fields.customerId))) {
     throw new ValidationError({ customerId: `customer ${fields.customerId} does not exist` });
@@ -109,7 +113,12 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
     const payload = { repairId: id, customerId, technicianId, unitNumber: created.unitNumber, status };
     const events: EventDraft[] = [];
     if (status === 'PENDING') {
-      events.push({ dedupeKey: keys.moveEvent(moveId, 'approval_requested'), type: 'approval_requested', repairId: id, payload: { ...payload, estimatedCost: created.estimatedCost } });
+      events.push({
+        dedupeKey: keys.moveEvent(moveId, 'approval_requested'),
+        type: 'approval_requested',
+        repairId: id,
+        payload: { ...payload, estimatedCost: created.estimatedCost },
+      });
     }
     if (technicianId !== null && technicianId !== creator.technicianId) {
       events.push({ dedupeKey: keys.moveEvent(moveId, 'technician_assigned'), type: 'technician_assigned', repairId: id, payload });
@@ -119,7 +128,10 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
     return created;
   });
 
-  const started = await startRepairWorkflow(deps, repairStartOptions(deps.config, { id: repair.id, customerId, unitNumber: repair.unitNumber, technicianId, status }));
+  const started = await startRepairWorkflow(
+    deps,
+    repairStartOptions(deps.config, { id: repair.id, customerId, unitNumber: repair.unitNumber, technicianId, status }),
+  );
   if (started.outcome === 'not-started') {
     await Repair.query().deleteById(repair.id); // history, events and marker go with it (ON DELETE CASCADE)
   }

@@ -24,5 +24,10 @@ export function bounded<T>(deps: Pick<UseCaseDeps, 'temporal'>, ms: number, call
 /** The configured delivery settings, as every workflow that delivers takes them. */
 export function deliveryOptions(config: Config): DeliveryOptions {
   const n = config.notifications;
-  return { emailTaskQueue: n.emailTaskQueue, maxAttempts: n.maxAttempts, retryInitialMs: n.retryInitialMs, attemptTimeoutMs: n.attemptTimeoutMs };
+  return {
+    emailTaskQueue: n.emailTaskQueue,
+    maxAttempts: n.maxAttempts,
+    retryInitialMs: n.retryInitialMs,
+    attemptTimeoutMs: n.attemptTimeoutMs,
+  };
 }

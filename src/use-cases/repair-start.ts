@@ -74,7 +74,11 @@ async function workflowExists(deps: TemporalDeps, workflowId: string): Promise<b
   }
 }
 
-async function tryStart(deps: TemporalDeps, options: RepairStartOptions, ms: number): Promise<{ ok: true } | { ok: false; error: unknown }> {
+async function tryStart(
+  deps: TemporalDeps,
+  options: RepairStartOptions,
+  ms: number,
+): Promise<{ ok: true } | { ok: false; error: unknown }> {
   try {
     await bounded(deps, ms, () => deps.temporal.client.workflow.start<typeof repairWorkflow>('repairWorkflow', options));
     return { ok: true };

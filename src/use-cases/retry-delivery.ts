@@ -30,17 +30,24 @@ export async function retryDelivery(deps: UseCaseDeps, logId: number): Promise<{
     .orderBy('id');
   const sent = others.find((l) => l.status === 'sent');
   if (sent) {
-    throw new ConflictError(`Notification ${log.notificationId} was already sent by ${log.channel} (delivery log ${sent.id}); retrying would send it twice`);
+    throw new ConflictError(
+      `Notification ${log.notificationId} was already sent by ${log.channel} (delivery log ${sent.id}); retrying would send it twice`,
+    );
   }
   // A pending attempt is either still in flight or its outcome is unknown; a retry now would race it
   // (and with SES/SNS deliver() treats it as a lost send and gives up, so the retry would do nothing).
   const pending = others.find((l) => l.status === 'pending');
   if (pending) {
-    throw new ConflictError(`A ${log.channel} delivery of notification ${log.notificationId} is in progress (delivery log ${pending.id}); wait for its outcome`);
+    throw new ConflictError(
+      `A ${log.channel} delivery of notification ${log.notificationId} is in progress (delivery log ${pending.id}); wait for its outcome`,
+    );
   }
 
   const workflowId = keys.deliveryRetry(log.notificationId, log.channel, log.id);
-  const input: DeliverNotificationsInput = { plans: [{ notificationId: log.notificationId, channels: [log.channel] }], ...deliveryOptions(deps.config) };
+  const input: DeliverNotificationsInput = {
+    plans: [{ notificationId: log.notificationId, channels: [log.channel] }],
+    ...deliveryOptions(deps.config),
+  };
   try {
     // Bounded like repair creation: while Temporal is down the caller gets 503 rather than a hang.
     await bounded(deps, WORKFLOW_CALL_DEADLINE_MS, () =>

@@ -125,7 +125,9 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
     })(),
     ...emails.map(async (id) => (outcome[`${id}/email`] = await send(id, 'email'))),
     ...[...waiting, ...unknown].flatMap((p) =>
-      p.channels.map(async (c) => (outcome[`${p.notificationId}/${c}`] = await waitAndSend(p.notificationId, c, contexts.get(p.notificationId)))),
+      p.channels.map(
+        async (c) => (outcome[`${p.notificationId}/${c}`] = await waitAndSend(p.notificationId, c, contexts.get(p.notificationId))),
+      ),
     ),
   ]);
   return outcome;

@@ -138,9 +138,10 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       if (to === null) throw invalid(move, state.status);
       const moveId = keys.move(workflowId, ++state.moves, move);
       inFlight = to;
-      const { record, plans, watermark } = await recordMove({ repairId: input.repairId, moveId, move, from: state.status, to, ...args }, state.eventWatermark).finally(
-        () => (inFlight = null),
-      );
+      const { record, plans, watermark } = await recordMove(
+        { repairId: input.repairId, moveId, move, from: state.status, to, ...args },
+        state.eventWatermark,
+      ).finally(() => (inFlight = null));
       state.eventWatermark = watermark;
       deliver(plans, watermark);
       const technicianChanged = record.technicianId !== state.technicianId;
@@ -190,7 +191,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   /** The least-loaded active technician, if anyone is active (a move may have named one meanwhile). */
   async function autoAssign(askEvenIfAssigned = false): Promise<void> {
     const chosen = await exclusively(() =>
-      askEvenIfAssigned || state.technicianId === null ? assignTechnician(input.repairId, keys.autoAssign(workflowId)) : Promise.resolve(state.technicianId),
+      askEvenIfAssigned || state.technicianId === null
+        ? assignTechnician(input.repairId, keys.autoAssign(workflowId))
+        : Promise.resolve(state.technicianId),
     );
     if (chosen !== null && state.technicianId === null) {
       state.technicianId = chosen;
@@ -216,11 +219,19 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       const round = ++pendingRounds;
       const decided = () => state.status !== 'PENDING';
       if (!(await condition(decided, input.approvalReminderMs))) {
-        await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: keys.pendingReminder(workflowId, round) }));
+        await exclusively(() =>
+          recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: keys.pendingReminder(workflowId, round) }),
+        );
         undispatched = true;
         const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
         if (!(await condition(decided, rest))) {
-          await exclusively(() => recordRepairEvent({ repairId: input.repairId, type: 'approval_escalation', dedupeKey: keys.pendingEscalation(workflowId, round) }));
+          await exclusively(() =>
+            recordRepairEvent({
+              repairId: input.repairId,
+              type: 'approval_escalation',
+              dedupeKey: keys.pendingEscalation(workflowId, round),
+            }),
+          );
           undispatched = true;
           await condition(decided);
         }

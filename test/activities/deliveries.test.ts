@@ -20,7 +20,11 @@ describe('activities/deliveries: a message the provider accepted is never sent t
   after(() => db?.destroy());
 
   const logsOf = (id: number, channel: 'sms' | 'email') =>
-    db.knex('delivery_logs').where({ notification_id: id, channel }).orderBy('attempt').select('status', 'error_code as errorCode', 'provider_message_id as providerMessageId');
+    db
+      .knex('delivery_logs')
+      .where({ notification_id: id, channel })
+      .orderBy('attempt')
+      .select('status', 'error_code as errorCode', 'provider_message_id as providerMessageId');
 
   it('SMS: a sent write that keeps failing leaves the claim pending, and the retry logs OUTCOME_UNKNOWN without sending again', async () => {
     const [id] = await insertNotifications(db, userId, ['HIGH']);
@@ -30,7 +34,11 @@ describe('activities/deliveries: a message the provider accepted is never sent t
     try {
       await assert.rejects(asAttempt(1, sendSmsBatch, [id!], 3), notRecorded);
       assert.ok((await fault.tries()) > 1, 'the sent write is tried again before giving up');
-      assert.deepEqual((await logsOf(id!, 'sms')).map((l) => l.status), ['pending'], 'never failed after the provider accepted');
+      assert.deepEqual(
+        (await logsOf(id!, 'sms')).map((l) => l.status),
+        ['pending'],
+        'never failed after the provider accepted',
+      );
 
       const second = await asAttempt(2, sendSmsBatch, [id!], 3);
       assert.deepEqual(second[id!], { status: 'failed', attempt: 2, code: 'OUTCOME_UNKNOWN' });
@@ -40,7 +48,10 @@ describe('activities/deliveries: a message the provider accepted is never sent t
       await fault.remove();
     }
     assert.deepEqual(calls.sms, [id], 'one provider call across all attempts');
-    assert.deepEqual((await logsOf(id!, 'sms')).map((l) => [l.status, l.errorCode]), [['failed', 'OUTCOME_UNKNOWN']]);
+    assert.deepEqual(
+      (await logsOf(id!, 'sms')).map((l) => [l.status, l.errorCode]),
+      [['failed', 'OUTCOME_UNKNOWN']],
+    );
   });
 
   it('SMS: a sent write that fails for a moment lands on a retry within the attempt: sent, one provider call', async () => {
@@ -70,7 +81,10 @@ describe('activities/deliveries: a message the provider accepted is never sent t
     try {
       // Both attempts fail for now (the throttled one), so the activity would run a third time.
       await assert.rejects(asAttempt(1, sendSmsBatch, [accepted!, throttled!], 3), ApplicationFailure);
-      await assert.rejects(asAttempt(2, sendSmsBatch, [accepted!, throttled!], 3), (e) => e instanceof ApplicationFailure && e.type === 'Throttling');
+      await assert.rejects(
+        asAttempt(2, sendSmsBatch, [accepted!, throttled!], 3),
+        (e) => e instanceof ApplicationFailure && e.type === 'Throttling',
+      );
       const last = await asAttempt(3, sendSmsBatch, [accepted!, throttled!], 3);
       assert.equal(last[accepted!]!.code, 'OUTCOME_UNKNOWN');
       assert.equal(last[throttled!]!.code, 'Throttling');
@@ -79,7 +93,11 @@ describe('activities/deliveries: a message the provider accepted is never sent t
     }
     assert.equal(calls.sms.filter((n) => n === accepted).length, 1, 'the accepted SMS went out once');
     assert.equal(calls.sms.filter((n) => n === throttled).length, 3, 'the refused one is retried');
-    assert.deepEqual((await logsOf(throttled!, 'sms')).map((l) => [l.status, l.errorCode]), [1, 2, 3].map(() => ['failed', 'Throttling']), 'a provider error is a failed log');
+    assert.deepEqual(
+      (await logsOf(throttled!, 'sms')).map((l) => [l.status, l.errorCode]),
+      [1, 2, 3].map(() => ['failed', 'Throttling']),
+      'a provider error is a failed log',
+    );
   });
 
   it('email: a sent write that keeps failing leaves the claim pending, and the retry logs OUTCOME_UNKNOWN without sending again', async () => {
@@ -89,12 +107,18 @@ describe('activities/deliveries: a message the provider accepted is never sent t
     const fault = await refuseSentWrites(db, 'delivery_logs', 100);
     try {
       await assert.rejects(asAttempt(1, sendEmail, id!), notRecorded);
-      assert.deepEqual((await logsOf(id!, 'email')).map((l) => l.status), ['pending']);
+      assert.deepEqual(
+        (await logsOf(id!, 'email')).map((l) => l.status),
+        ['pending'],
+      );
       assert.deepEqual(await asAttempt(2, sendEmail, id!), { status: 'failed', attempt: 2, code: 'OUTCOME_UNKNOWN' });
     } finally {
       await fault.remove();
     }
     assert.deepEqual(calls.email, [id]);
-    assert.deepEqual((await logsOf(id!, 'email')).map((l) => [l.status, l.errorCode]), [['failed', 'OUTCOME_UNKNOWN']]);
+    assert.deepEqual(
+      (await logsOf(id!, 'email')).map((l) => [l.status, l.errorCode]),
+      [['failed', 'OUTCOME_UNKNOWN']],
+    );
   });
 });

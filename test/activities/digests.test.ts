@@ -21,7 +21,10 @@ describe('activities/digests: a digest the provider accepted is never sent twice
 
   const request = (day: string) => ({ userId, day, windowEnd: new Date(Date.now() + 60_000).toISOString() });
   const digestOf = (day: string) =>
-    db.knex('notification_digests').where({ user_id: userId, digest_date: day }).first('status', 'error_code as errorCode', 'provider_message_id as providerMessageId');
+    db
+      .knex('notification_digests')
+      .where({ user_id: userId, digest_date: day })
+      .first('status', 'error_code as errorCode', 'provider_message_id as providerMessageId');
 
   it('a sent write that keeps failing leaves the claim pending, and the retry logs OUTCOME_UNKNOWN without sending again', async () => {
     const { transport, calls } = countingProvider(db);
@@ -33,7 +36,14 @@ describe('activities/digests: a digest the provider accepted is never sent twice
       assert.equal((await digestOf('2026-11-01')).status, 'pending', 'never failed after the provider accepted');
 
       // Another run the same day finds a fresh claim that is not its own: someone is sending it.
-      assert.deepEqual(await asAttempt({ attempt: 1, activityId: '7', workflowExecution: { workflowId: 'manual', runId: 'r' } }, sendDigest, request('2026-11-01')), { status: 'in_progress' });
+      assert.deepEqual(
+        await asAttempt(
+          { attempt: 1, activityId: '7', workflowExecution: { workflowId: 'manual', runId: 'r' } },
+          sendDigest,
+          request('2026-11-01'),
+        ),
+        { status: 'in_progress' },
+      );
       // The retry knows the claim is its own earlier attempt's, however fresh.
       assert.deepEqual(await asAttempt(2, sendDigest, request('2026-11-01')), { status: 'failed', code: 'OUTCOME_UNKNOWN' });
       assert.deepEqual(await asAttempt(3, sendDigest, request('2026-11-01')), { status: 'failed', code: 'OUTCOME_UNKNOWN' });

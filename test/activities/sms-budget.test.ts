@@ -17,14 +17,24 @@ describe('activities/deliveries: the SMS budget holds with batches checked at on
   beforeEach(() => db.knex('delivery_logs').delete());
   after(() => db?.destroy());
 
-  const smsLogs = () => db.knex('delivery_logs').where('channel', 'sms').orderBy('id').select('notification_id as id', 'status', 'error_code as errorCode', 'error_message as errorMessage', 'cost_estimate as cost');
-  const spentUsd = async () => Number((await db.knex('delivery_logs').where({ channel: 'sms', status: 'sent' }).sum({ s: 'cost_estimate' }).first())?.s ?? 0);
+  const smsLogs = () =>
+    db
+      .knex('delivery_logs')
+      .where('channel', 'sms')
+      .orderBy('id')
+      .select('notification_id as id', 'status', 'error_code as errorCode', 'error_message as errorMessage', 'cost_estimate as cost');
+  const spentUsd = async () =>
+    Number((await db.knex('delivery_logs').where({ channel: 'sms', status: 'sent' }).sum({ s: 'cost_estimate' }).first())?.s ?? 0);
 
   it('six batches at once, room for three non-urgent SMS: exactly three go, the rest are suppressed, each batch one lock, one sum, one insert', async () => {
     const K = 3;
     const { transport, calls } = countingProvider(db, { delayMs: 200 }); // sends in flight while the others check
     const { sendSmsBatch } = activitiesFor(db, transport, { monthlyUsd: K * SMS_COST });
-    const ids = await insertNotifications(db, userId, Array.from({ length: 12 }, () => 'HIGH' as const));
+    const ids = await insertNotifications(
+      db,
+      userId,
+      Array.from({ length: 12 }, () => 'HIGH' as const),
+    );
     const batches = [0, 2, 4, 6, 8, 10].map((i) => ids.slice(i, i + 2));
     const statements: string[] = [];
     const onQuery = (q: { sql: string }) => statements.push(q.sql);
@@ -37,9 +47,12 @@ describe('activities/deliveries: the SMS budget holds with batches checked at on
     }
 
     const logs = await smsLogs();
-    assert.equal(calls.sms.length, K, 'the provider got exactly the budget\'s worth');
+    assert.equal(calls.sms.length, K, "the provider got exactly the budget's worth");
     assert.equal(logs.filter((l) => l.status === 'sent').length, K);
-    assert.deepEqual(logs.filter((l) => l.status !== 'sent').map((l) => [l.status, l.errorCode]), Array.from({ length: 12 - K }, () => ['suppressed', 'sms_budget_exceeded']));
+    assert.deepEqual(
+      logs.filter((l) => l.status !== 'sent').map((l) => [l.status, l.errorCode]),
+      Array.from({ length: 12 - K }, () => ['suppressed', 'sms_budget_exceeded']),
+    );
     assert.ok((await spentUsd()) <= K * SMS_COST + 1e-9, `spent ${await spentUsd()} of ${K * SMS_COST}`);
     const count = (re: RegExp) => statements.filter((s) => re.test(s)).length;
     assert.deepEqual(
@@ -56,7 +69,10 @@ describe('activities/deliveries: the SMS budget holds with batches checked at on
 
     const logs = await smsLogs();
     const urgent = new Set([ids[1], ids[3], ids[5]]);
-    assert.deepEqual(logs.filter((l) => urgent.has(Number(l.id))).map((l) => l.status), ['sent', 'sent', 'sent']);
+    assert.deepEqual(
+      logs.filter((l) => urgent.has(Number(l.id))).map((l) => l.status),
+      ['sent', 'sent', 'sent'],
+    );
     const high = logs.filter((l) => !urgent.has(Number(l.id)));
     assert.deepEqual(high.map((l) => l.status).sort(), ['sent', 'suppressed', 'suppressed']);
     assert.equal(calls.sms.length, 4);
@@ -80,11 +96,14 @@ describe('activities/deliveries: the SMS budget holds with batches checked at on
     assert.equal(third[later!]!.code, 'sms_budget_exceeded');
 
     const logs = await smsLogs();
-    assert.deepEqual(logs.map((l) => [Number(l.id), l.status, l.errorCode, l.cost === null ? null : Number(l.cost)]), [
-      [refused, 'failed', 'Throttling', null],
-      [unknown, 'failed', 'OUTCOME_UNKNOWN', SMS_COST],
-      [later, 'suppressed', 'sms_budget_exceeded', null],
-    ]);
+    assert.deepEqual(
+      logs.map((l) => [Number(l.id), l.status, l.errorCode, l.cost === null ? null : Number(l.cost)]),
+      [
+        [refused, 'failed', 'Throttling', null],
+        [unknown, 'failed', 'OUTCOME_UNKNOWN', SMS_COST],
+        [later, 'suppressed', 'sms_budget_exceeded', null],
+      ],
+    );
     assert.match(logs[2].errorMessage, /\(\$0\.00600 spent this month\)/);
   });
 });

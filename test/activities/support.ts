@@ -104,7 +104,9 @@ export async function refuseSentWrites(db: Db, table: 'delivery_logs' | 'notific
       end if;
       return new;
     end $$`);
-  await db.knex.raw(`create trigger test_refuse_sent_${table} before update on ${table} for each row execute function test_refuse_sent_${table}()`);
+  await db.knex.raw(
+    `create trigger test_refuse_sent_${table} before update on ${table} for each row execute function test_refuse_sent_${table}()`,
+  );
   return {
     async tries(): Promise<number> {
       const { rows } = await db.knex.raw(`select last_value, is_called from test_sent_write_tries_${table}`);

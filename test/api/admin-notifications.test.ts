@@ -24,13 +24,20 @@ describe('api: notification administration', () => {
     await h.db.models.User.query().patch({ phone: '+15550200009' }).where('id', ids.tina);
     for (const name of Object.keys(ids)) t[name] = await h.login(name, PASSWORD);
 
-    const repair = await h.request('POST', '/api/repairs', { token: t.tina, body: { unitNumber: 'AC-1', description: 'crack', customerId: acme, estimatedCost: 40 } });
+    const repair = await h.request('POST', '/api/repairs', {
+      token: t.tina,
+      body: { unitNumber: 'AC-1', description: 'crack', customerId: acme, estimatedCost: 40 },
+    });
     assert.equal(repair.status, 201, JSON.stringify(repair.body));
     assert.equal((await h.request('POST', `/api/repairs/${repair.body.id}/approve`, { token: t.amy })).status, 200);
-    await eventually(async () => {
-      const logs = await h.db.models.DeliveryLog.query().whereNot('status', 'pending');
-      return logs.length === 5 ? logs : undefined;
-    }, 'the deliveries of the two events', 30_000);
+    await eventually(
+      async () => {
+        const logs = await h.db.models.DeliveryLog.query().whereNot('status', 'pending');
+        return logs.length === 5 ? logs : undefined;
+      },
+      'the deliveries of the two events',
+      30_000,
+    );
     for (const name of ['amy', 'andy', 'anna', 'tina']) {
       notificationOf[name] = (await h.db.models.Notification.query().findOne({ userId: ids[name]! }))!.id;
     }
@@ -85,28 +92,54 @@ describe('api: notification administration', () => {
   it('lists delivery logs newest first, filtered by status and channel', async () => {
     const all = ok(await get(t.root, '/api/admin/delivery-logs'));
     assert.deepEqual([all.total, all.page, all.pageSize], [5, 1, 20]);
-    assert.deepEqual(all.items.map((l: any) => l.id), all.items.map((l: any) => l.id).sort((a: number, b: number) => b - a));
+    assert.deepEqual(
+      all.items.map((l: any) => l.id),
+      all.items.map((l: any) => l.id).sort((a: number, b: number) => b - a),
+    );
     for (const l of all.items) {
       assert.deepEqual(Object.keys(l).sort(), [
-        'attempt', 'channel', 'costEstimate', 'createdAt', 'errorCode', 'errorMessage', 'id', 'notificationId', 'providerMessageId', 'recipient', 'status', 'updatedAt',
+        'attempt',
+        'channel',
+        'costEstimate',
+        'createdAt',
+        'errorCode',
+        'errorMessage',
+        'id',
+        'notificationId',
+        'providerMessageId',
+        'recipient',
+        'status',
+        'updatedAt',
       ]);
     }
     const sent = ok(await get(t.root, '/api/admin/delivery-logs?status=sent'));
-    assert.deepEqual(sent.items.map((l: any) => `${l.notificationId} ${l.channel} ${l.recipient}`).sort(), [
-      `${notificationOf.amy} sms +15550200001`,
-      `${notificationOf.tina} email tina@example.com`,
-      `${notificationOf.tina} sms +15550200009`,
-    ].sort());
+    assert.deepEqual(
+      sent.items.map((l: any) => `${l.notificationId} ${l.channel} ${l.recipient}`).sort(),
+      [
+        `${notificationOf.amy} sms +15550200001`,
+        `${notificationOf.tina} email tina@example.com`,
+        `${notificationOf.tina} sms +15550200009`,
+      ].sort(),
+    );
     assert.ok(sent.items.every((l: any) => /^local-\d+$/.test(l.providerMessageId) && l.errorCode === null));
     const suppressed = ok(await get(t.root, '/api/admin/delivery-logs?status=suppressed&channel=sms'));
-    assert.deepEqual(suppressed.items.map((l: any) => [l.notificationId, l.errorCode]).sort(), [
-      [notificationOf.andy, 'no_address'],
-      [notificationOf.anna, 'no_address'],
-    ].sort());
-    assert.deepEqual(ok(await get(t.root, '/api/admin/delivery-logs?channel=email')).items.map((l: any) => l.notificationId), [notificationOf.tina]);
+    assert.deepEqual(
+      suppressed.items.map((l: any) => [l.notificationId, l.errorCode]).sort(),
+      [
+        [notificationOf.andy, 'no_address'],
+        [notificationOf.anna, 'no_address'],
+      ].sort(),
+    );
+    assert.deepEqual(
+      ok(await get(t.root, '/api/admin/delivery-logs?channel=email')).items.map((l: any) => l.notificationId),
+      [notificationOf.tina],
+    );
     assert.equal(ok(await get(t.root, '/api/admin/delivery-logs?status=failed')).total, 0);
     const p2 = ok(await get(t.root, '/api/admin/delivery-logs?page=2&pageSize=2'));
-    assert.deepEqual(p2.items.map((l: any) => l.id), all.items.slice(2, 4).map((l: any) => l.id));
+    assert.deepEqual(
+      p2.items.map((l: any) => l.id),
+      all.items.slice(2, 4).map((l: any) => l.id),
+    );
     for (const query of ['?status=lost', '?channel=push', '?pageSize=500']) {
       assert.equal((await get(t.root, `/api/admin/delivery-logs${query}`)).status, 400, query);
     }
@@ -115,7 +148,13 @@ describe('api: notification administration', () => {
   it('lists the outbox newest first, filtered by notification, channel and recipient', async () => {
     const all = ok(await get(t.root, '/api/admin/outbox'));
     assert.equal(all.total, 3);
-    assert.deepEqual(all.items.map((m: any) => m.sentAt), all.items.map((m: any) => m.sentAt).sort().reverse());
+    assert.deepEqual(
+      all.items.map((m: any) => m.sentAt),
+      all.items
+        .map((m: any) => m.sentAt)
+        .sort()
+        .reverse(),
+    );
     const tinas = ok(await get(t.root, `/api/admin/outbox?notificationId=${notificationOf.tina}`));
     assert.deepEqual(tinas.items.map((m: any) => m.channel).sort(), ['email', 'sms']);
     const email = ok(await get(t.root, '/api/admin/outbox?channel=email')).items;
@@ -123,7 +162,10 @@ describe('api: notification administration', () => {
     assert.deepEqual(Object.keys(email[0]).sort(), ['body', 'channel', 'digestId', 'id', 'notificationId', 'sentAt', 'subject', 'to']);
     assert.match(email[0].subject, /Approved: repair #\d+ on unit AC-1/);
     const amys = ok(await get(t.root, `/api/admin/outbox?to=${encodeURIComponent('+15550200001')}`)).items;
-    assert.deepEqual(amys.map((m: any) => [m.notificationId, m.channel, m.subject]), [[notificationOf.amy, 'sms', null]]);
+    assert.deepEqual(
+      amys.map((m: any) => [m.notificationId, m.channel, m.subject]),
+      [[notificationOf.amy, 'sms', null]],
+    );
     assert.equal(ok(await get(t.root, '/api/admin/outbox?to=nobody%40example.com')).total, 0);
     assert.equal((await get(t.root, '/api/admin/outbox?notificationId=x')).status, 400);
   });
@@ -156,7 +198,10 @@ describe('api: notification administration', () => {
     assert.equal(sent.recipient, '+15550200003');
     assert.equal(sent.attempt, 5, 'the retry is the next attempt on record');
     const outbox = ok(await get(t.root, `/api/admin/outbox?notificationId=${notificationOf.anna}`));
-    assert.deepEqual(outbox.items.map((m: any) => [m.channel, m.to]), [['sms', '+15550200003']]);
+    assert.deepEqual(
+      outbox.items.map((m: any) => [m.channel, m.to]),
+      [['sms', '+15550200003']],
+    );
     assert.match(outbox.items[0].body, /AC-1/);
     assert.equal(ok(await get(t.root, '/api/admin/notifications/stats')).smsSent, 3);
     assert.equal(ok(await get(t.root, '/api/admin/delivery-logs?status=pending')).total, 0);
@@ -190,7 +235,11 @@ describe('api: notification administration', () => {
       await h.db.models.DeliveryLog.query().deleteById(pendingId);
     }
     const suppressed = await h.db.models.DeliveryLog.query().findOne({ notificationId: notificationOf.andy!, status: 'suppressed' });
-    assert.equal((await post(t.root, `/api/admin/delivery-logs/${suppressed!.id}/retry`)).status, 409, 'a suppressed delivery is not failed');
+    assert.equal(
+      (await post(t.root, `/api/admin/delivery-logs/${suppressed!.id}/retry`)).status,
+      409,
+      'a suppressed delivery is not failed',
+    );
     const missing = await post(t.root, '/api/admin/delivery-logs/987654321/retry');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'NOT_FOUND');

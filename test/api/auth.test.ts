@@ -123,7 +123,11 @@ describe('api: authentication and roles', () => {
       assert.equal(res.status, 200);
       assert.deepEqual(
         res.body.items.map((t: { username: string; activeRepairs: number }) => [t.username, t.activeRepairs]),
-        [['tech1', 0], ['tech2', 0], ['tech3', 0]],
+        [
+          ['tech1', 0],
+          ['tech2', 0],
+          ['tech3', 0],
+        ],
       );
     });
   });

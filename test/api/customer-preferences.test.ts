@@ -81,7 +81,11 @@ describe('api: customer repair (lot-walking) preferences', () => {
   describe('validation (400, nothing saved)', () => {
     const valid = { lotWalkingEnabled: true, frequency: 'WEEKLY', days: ['MONDAY'], time: '09:00' };
     const cases: [string, unknown, Record<string, string>][] = [
-      ['a repeated day and an impossible time', { ...valid, days: ['MONDAY', 'MONDAY'], time: '24:00' }, { 'days.1': 'repeats MONDAY', time: TIME_MSG }],
+      [
+        'a repeated day and an impossible time',
+        { ...valid, days: ['MONDAY', 'MONDAY'], time: '24:00' },
+        { 'days.1': 'repeats MONDAY', time: TIME_MSG },
+      ],
       ['enabled with no day', { ...valid, days: [] }, { days: 'must have at least one day when lot walking is enabled' }],
       [
         'an unknown frequency and weekday',
@@ -92,14 +96,21 @@ describe('api: customer repair (lot-walking) preferences', () => {
         },
       ],
       ['a time without a leading zero', { ...valid, time: '9:00' }, { time: TIME_MSG }],
-      ['a missing field and a wrong type', { lotWalkingEnabled: 'yes', frequency: 'WEEKLY', days: ['MONDAY'] }, { lotWalkingEnabled: 'must be a boolean', time: 'is required' }],
+      [
+        'a missing field and a wrong type',
+        { lotWalkingEnabled: 'yes', frequency: 'WEEKLY', days: ['MONDAY'] },
+        { lotWalkingEnabled: 'must be a boolean', time: 'is required' },
+      ],
       ['a body that is not an object', [valid], { body: 'must be an object' }],
     ];
 
     for (const [what, body, fields] of cases) {
       it(`refuses ${what}`, async () => {
         const beforeA = await stored(a);
-        for (const [token, id] of [[custA, a], [admin, b]] as const) {
+        for (const [token, id] of [
+          [custA, a],
+          [admin, b],
+        ] as const) {
           const res = await h.request('PUT', path(id), { token, body });
           assert.equal(res.status, 400);
           assert.equal(res.body.error.code, 'VALIDATION_FAILED');
@@ -129,7 +140,10 @@ describe('api: customer repair (lot-walking) preferences', () => {
       const get = await h.request('GET', path(a), { token: tech });
       assert.equal(get.status, 403);
       assert.equal(get.body.error.code, 'FORBIDDEN');
-      const put = await h.request('PUT', path(a), { token: tech, body: { lotWalkingEnabled: false, frequency: 'WEEKLY', days: [], time: '09:00' } });
+      const put = await h.request('PUT', path(a), {
+        token: tech,
+        body: { lotWalkingEnabled: false, frequency: 'WEEKLY', days: [], time: '09:00' },
+      });
       assert.equal(put.status, 403);
     });
 
@@ -148,7 +162,10 @@ describe('api: customer repair (lot-walking) preferences', () => {
     it('answers 404 for an unknown customer, to admins and customer users alike', async () => {
       const ghost = b + 1000;
       assert.equal((await h.request('GET', path(ghost), { token: admin })).status, 404);
-      const put = await h.request('PUT', path(ghost), { token: admin, body: { lotWalkingEnabled: false, frequency: 'WEEKLY', days: [], time: '09:00' } });
+      const put = await h.request('PUT', path(ghost), {
+        token: admin,
+        body: { lotWalkingEnabled: false, frequency: 'WEEKLY', days: [], time: '09:00' },
+      });
       assert.equal(put.status, 404);
       // Unknown before invalid: a bad body for a customer that does not exist is still a 404.
       assert.equal((await h.request('PUT', path(ghost), { token: admin, body: {} })).status, 404);
@@ -159,7 +176,10 @@ describe('api: customer repair (lot-walking) preferences', () => {
 
   it('goes with its customer when the customer is deleted', async () => {
     const c = await insertCustomer(h.db, 'Short-lived');
-    const put = await h.request('PUT', path(c), { token: admin, body: { lotWalkingEnabled: true, frequency: 'MONTHLY', days: ['TUESDAY'], time: '08:00' } });
+    const put = await h.request('PUT', path(c), {
+      token: admin,
+      body: { lotWalkingEnabled: true, frequency: 'MONTHLY', days: ['TUESDAY'], time: '08:00' },
+    });
     assert.equal(put.status, 200);
     await h.db.models.Customer.query().deleteById(c);
     assert.equal(await stored(c), undefined);

@@ -70,7 +70,10 @@ describe('api: fuzzer findings', () => {
     // The second repair is denied by its own move, but the batch decision read it while it was still
     // PENDING (the race the fuzzer hit with two concurrent batch calls): its row is put back to
     // PENDING so the batch handler sees what it saw in the race.
-    const denied = await h.request('POST', `/api/repairs/${second.id}/deny`, { token: t['fz-customer'], body: { reason: 'Unit already replaced' } });
+    const denied = await h.request('POST', `/api/repairs/${second.id}/deny`, {
+      token: t['fz-customer'],
+      body: { reason: 'Unit already replaced' },
+    });
     assert.equal(denied.status, 200, JSON.stringify(denied.body));
     await h.db.models.Repair.query().findById(second.id).patch({ status: 'PENDING' });
 

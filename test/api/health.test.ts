@@ -91,12 +91,15 @@ describe('api: health and dependency outages', () => {
     it('health answers 503 naming the database', async () => {
       const res = await call(env.api, 'GET', '/api/health');
       assert.equal(res.status, 503);
-      assert.deepEqual({ ...res.body, timestamp: undefined }, {
-        status: 'unhealthy',
-        database: 'down',
-        temporal: 'up',
-        timestamp: undefined,
-      });
+      assert.deepEqual(
+        { ...res.body, timestamp: undefined },
+        {
+          status: 'unhealthy',
+          database: 'down',
+          temporal: 'up',
+          timestamp: undefined,
+        },
+      );
     });
 
     it('other routes answer 503 SERVICE_UNAVAILABLE with Retry-After, never 500', async () => {

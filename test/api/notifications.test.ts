@@ -4,7 +4,19 @@ import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
 
 const ITEM_FIELDS = [
-  'actionUrl', 'category', 'channels', 'createdAt', 'emailSent', 'id', 'isRead', 'message', 'priority', 'readAt', 'repairId', 'smsSent', 'title',
+  'actionUrl',
+  'category',
+  'channels',
+  'createdAt',
+  'emailSent',
+  'id',
+  'isRead',
+  'message',
+  'priority',
+  'readAt',
+  'repairId',
+  'smsSent',
+  'title',
 ];
 
 const PHONES: Record<string, string> = { nora: '+15550100001', ned: '+15550100002', tom: '+15550100003' };
@@ -45,19 +57,26 @@ describe('api: notifications and preferences', () => {
     before(async () => {
       const repair = ok(await post(t.nora, '/api/repairs', { unitNumber: 'N-1', description: 'chip on passenger side' }), 201);
       repairId = repair.id;
-      await eventually(async () => ((await get(t.root, `/api/repairs/${repairId}`)).body.technicianId ?? undefined) as number | undefined, 'assignment');
+      await eventually(
+        async () => ((await get(t.root, `/api/repairs/${repairId}`)).body.technicianId ?? undefined) as number | undefined,
+        'assignment',
+      );
       ok(await post(t.tom, `/api/repairs/${repairId}/submit`, { estimatedCost: 50 }));
       ok(await post(t.ned, `/api/repairs/${repairId}/approve`));
       ok(await post(t.tom, `/api/repairs/${repairId}/start`));
       ok(await post(t.tom, `/api/repairs/${repairId}/complete`));
       // 9 messages: tom 2 SMS + 1 email, nora and ned 2 SMS + 1 email each.
-      await eventually(async () => {
-        const sent = ok(await get(t.root, '/api/admin/delivery-logs?status=sent')).total as number;
-        const pending = ok(await get(t.root, '/api/admin/delivery-logs?status=pending')).total as number;
-        // Every event turned into notifications too, so a stray extra one cannot hide behind the count.
-        const undispatched = await h.db.models.NotificationEvent.query().whereNull('processedAt').resultSize();
-        return sent >= 9 && pending === 0 && undispatched === 0 ? true : undefined;
-      }, 'every email and SMS of the lifecycle to be sent', 30_000);
+      await eventually(
+        async () => {
+          const sent = ok(await get(t.root, '/api/admin/delivery-logs?status=sent')).total as number;
+          const pending = ok(await get(t.root, '/api/admin/delivery-logs?status=pending')).total as number;
+          // Every event turned into notifications too, so a stray extra one cannot hide behind the count.
+          const undispatched = await h.db.models.NotificationEvent.query().whereNull('processedAt').resultSize();
+          return sent >= 9 && pending === 0 && undispatched === 0 ? true : undefined;
+        },
+        'every email and SMS of the lifecycle to be sent',
+        30_000,
+      );
     });
 
     it('gives each recipient exactly the notifications the spec lists, newest first, with exactly the documented fields', async () => {
@@ -94,12 +113,13 @@ describe('api: notifications and preferences', () => {
       for (const name of ['olga', 'tess', 'root']) assert.equal((await listOf(name)).total, 0, `${name} is told nothing`);
     });
 
-    it('sends exactly one message per notification and channel, to the recipient\'s address, and logs every one as sent', async () => {
+    it("sends exactly one message per notification and channel, to the recipient's address, and logs every one as sent", async () => {
       const address = (name: string, channel: string) => (channel === 'email' ? `${name}@example.com` : PHONES[name]);
       const expected: string[] = [];
       for (const name of ['tom', 'nora', 'ned']) {
         for (const n of (await listOf(name)).items) {
-          for (const channel of n.channels.filter((c: string) => c !== 'in_app')) expected.push(`${n.id} ${channel} ${address(name, channel)}`);
+          for (const channel of n.channels.filter((c: string) => c !== 'in_app'))
+            expected.push(`${n.id} ${channel} ${address(name, channel)}`);
         }
       }
       assert.equal(expected.length, 9);
@@ -113,7 +133,10 @@ describe('api: notifications and preferences', () => {
       }
       const logs = ok(await get(t.root, '/api/admin/delivery-logs?pageSize=100'));
       assert.equal(logs.total, 9);
-      assert.deepEqual(logs.items.map((l: any) => l.status), Array(9).fill('sent'));
+      assert.deepEqual(
+        logs.items.map((l: any) => l.status),
+        Array(9).fill('sent'),
+      );
       assert.deepEqual(logs.items.map((l: any) => `${l.notificationId} ${l.channel} ${l.recipient}`).sort(), expected.sort());
     });
   });
@@ -134,16 +157,32 @@ describe('api: notifications and preferences', () => {
 
     it('filters and pages, newest first', async () => {
       const all = (await listOf('nora')).items.map((n: any) => n.id);
-      assert.deepEqual([...all].sort((a, b) => b - a), all, 'newest first');
+      assert.deepEqual(
+        [...all].sort((a, b) => b - a),
+        all,
+        'newest first',
+      );
       const p1 = await listOf('nora', '?page=1&pageSize=2');
       const p2 = await listOf('nora', '?page=2&pageSize=2');
       assert.deepEqual([p1.total, p2.total, p1.pageSize, p2.page], [3, 3, 2, 2]);
-      assert.deepEqual([...p1.items, ...p2.items].map((n: any) => n.id), all);
+      assert.deepEqual(
+        [...p1.items, ...p2.items].map((n: any) => n.id),
+        all,
+      );
       assert.deepEqual((await listOf('nora', '?page=3&pageSize=2')).items, []);
 
-      assert.deepEqual((await listOf('nora', '?category=approval')).items.map((n: any) => n.id), [all[2]]);
-      assert.deepEqual((await listOf('nora', '?priority=HIGH')).items.map((n: any) => n.id), [all[0], all[2]]);
-      assert.deepEqual((await listOf('nora', '?category=repair_status&priority=MEDIUM')).items.map((n: any) => n.id), [all[1]]);
+      assert.deepEqual(
+        (await listOf('nora', '?category=approval')).items.map((n: any) => n.id),
+        [all[2]],
+      );
+      assert.deepEqual(
+        (await listOf('nora', '?priority=HIGH')).items.map((n: any) => n.id),
+        [all[0], all[2]],
+      );
+      assert.deepEqual(
+        (await listOf('nora', '?category=repair_status&priority=MEDIUM')).items.map((n: any) => n.id),
+        [all[1]],
+      );
       assert.equal((await listOf('nora', `?repairId=${repairId}`)).total, 3);
       assert.equal((await listOf('nora', `?repairId=${repairId + 1}`)).total, 0);
       assert.equal((await listOf('nora', '?isRead=true')).total, 0);
@@ -181,7 +220,10 @@ describe('api: notifications and preferences', () => {
       const again = ok(await post(t.nora, `/api/notifications/${newest.id}/read`));
       assert.equal(again.readAt, read.readAt);
 
-      assert.deepEqual((await listOf('nora', '?isRead=true')).items.map((n: any) => n.id), [newest.id]);
+      assert.deepEqual(
+        (await listOf('nora', '?isRead=true')).items.map((n: any) => n.id),
+        [newest.id],
+      );
       assert.equal(ok(await get(t.nora, '/api/notifications/unread')).total, 2);
       const counts = ok(await get(t.nora, '/api/notifications/unread-count'));
       assert.deepEqual([counts.count, counts.byCategory.repair_status, counts.byPriority.HIGH], [2, 1, 1]);
@@ -255,26 +297,35 @@ describe('api: notifications and preferences', () => {
         assert.equal(res.body.error.code, 'VALIDATION_FAILED');
         assert.deepEqual(res.body.error.fields, fields);
       };
-      await bad({ ...MINE, quietHours: { ...MINE.quietHours, start: '25:00', timezone: 'Mars/Base' } }, {
-        'quietHours.start': 'must be a time HH:MM (00:00-23:59)',
-        'quietHours.timezone': 'must be an IANA time zone such as America/New_York',
-      });
+      await bad(
+        { ...MINE, quietHours: { ...MINE.quietHours, start: '25:00', timezone: 'Mars/Base' } },
+        {
+          'quietHours.start': 'must be a time HH:MM (00:00-23:59)',
+          'quietHours.timezone': 'must be an IANA time zone such as America/New_York',
+        },
+      );
       await bad({ ...MINE, quietHours: { ...MINE.quietHours, end: '7:00' } }, { 'quietHours.end': 'must be a time HH:MM (00:00-23:59)' });
       await bad({ ...MINE, digestEnabled: undefined }, { digestEnabled: 'is required' });
       await bad({ ...MINE, categories: { ...MINE.categories, reward: undefined } }, { 'categories.reward': 'is required' });
       await bad({ ...MINE, categories: { ...MINE.categories, approval: 'yes' } }, { 'categories.approval': 'must be a boolean' });
-      await bad({ ...MINE, categories: { ...MINE.categories, marketing: true } }, {
-        'categories.marketing': 'is not a category (use repair_status, assignment, approval, reward, system)',
-      });
+      await bad(
+        { ...MINE, categories: { ...MINE.categories, marketing: true } },
+        {
+          'categories.marketing': 'is not a category (use repair_status, assignment, approval, reward, system)',
+        },
+      );
       await bad({ ...MINE, emailEnabled: 'false' }, { emailEnabled: 'must be a boolean' });
       await bad({ ...MINE, quietHours: null }, { quietHours: 'must be an object' });
-      await bad({}, {
-        emailEnabled: 'is required',
-        smsEnabled: 'is required',
-        categories: 'is required',
-        quietHours: 'is required',
-        digestEnabled: 'is required',
-      });
+      await bad(
+        {},
+        {
+          emailEnabled: 'is required',
+          smsEnabled: 'is required',
+          categories: 'is required',
+          quietHours: 'is required',
+          digestEnabled: 'is required',
+        },
+      );
       assert.deepEqual(ok(await get(t.olga, PATH)), MINE, 'nothing was saved');
     });
 
@@ -290,6 +341,7 @@ describe('api: notifications and preferences', () => {
       assert.equal(res.status, 401, path);
       assert.equal(res.body.error.code, 'UNAUTHENTICATED');
     }
-    for (const path of ['/api/notifications/1/read', '/api/notifications/read-all']) assert.equal((await post(undefined, path)).status, 401, path);
+    for (const path of ['/api/notifications/1/read', '/api/notifications/read-all'])
+      assert.equal((await post(undefined, path)).status, 401, path);
   });
 });

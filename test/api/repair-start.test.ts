@@ -14,7 +14,8 @@ function grpcFailure(code: status, details: string, message = 'Failed to start W
   const cause = Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata: new Metadata() });
   return new ServiceError(message, { cause });
 }
-const deadlineExceeded = () => grpcFailure(status.DEADLINE_EXCEEDED, 'Deadline exceeded after 5.001s,LB pick: 0.001s,remote_addr=127.0.0.1:7233');
+const deadlineExceeded = () =>
+  grpcFailure(status.DEADLINE_EXCEEDED, 'Deadline exceeded after 5.001s,LB pick: 0.001s,remote_addr=127.0.0.1:7233');
 
 describe('api: creating a repair when the workflow start fails', () => {
   let h: Harness;

@@ -20,18 +20,34 @@ describe('api: concurrent repair requests', () => {
 
   it('spreads 20 simultaneous requests exactly as sequential greedy assignment would', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => h.request('POST', '/api/repairs', { token, body: { unitNumber: `C-${i}`, description: 'rush' } })),
+      Array.from({ length: 20 }, (_, i) =>
+        h.request('POST', '/api/repairs', { token, body: { unitNumber: `C-${i}`, description: 'rush' } }),
+      ),
     );
-    assert.deepEqual(responses.map((r) => r.status), Array(20).fill(201));
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      Array(20).fill(201),
+    );
     const counts = await eventually(async () => {
-      const rows = await h.db.knex('repairs').whereNotNull('technician_id').select('technician_id').count('* as n').groupBy('technician_id');
+      const rows = await h.db
+        .knex('repairs')
+        .whereNotNull('technician_id')
+        .select('technician_id')
+        .count('* as n')
+        .groupBy('technician_id');
       const total = rows.reduce((s, r) => s + Number(r.n), 0);
       return total === 20 ? new Map(rows.map((r) => [Number(r.technicianId), Number(r.n)])) : undefined;
     }, 'all 20 assigned');
 
     const load = techIds.map((id) => ({ technicianId: id, activeRepairs: 0, isActive: true }));
     for (let i = 0; i < 20; i++) load.find((l) => l.technicianId === chooseTechnician(load))!.activeRepairs++;
-    assert.deepEqual(techIds.map((id) => counts.get(id) ?? 0), load.map((l) => l.activeRepairs));
-    assert.deepEqual(load.map((l) => l.activeRepairs), [7, 7, 6]);
+    assert.deepEqual(
+      techIds.map((id) => counts.get(id) ?? 0),
+      load.map((l) => l.activeRepairs),
+    );
+    assert.deepEqual(
+      load.map((l) => l.activeRepairs),
+      [7, 7, 6],
+    );
   });
 });

@@ -73,7 +73,12 @@ describe('api: repairs through their lifecycle', () => {
   });
 
   it('technician finds damage in the field (PENDING, their own) → customer denies with a reason', async () => {
-    const repair = await created(t['tech-two']!, { unitNumber: 'A-200', description: 'long crack', customerId: ids.fleetA, estimatedCost: 35 });
+    const repair = await created(t['tech-two']!, {
+      unitNumber: 'A-200',
+      description: 'long crack',
+      customerId: ids.fleetA,
+      estimatedCost: 35,
+    });
     assert.equal(repair.status, 'PENDING');
     assert.equal(repair.technicianId, ids.tech2);
     const short = await post(t.alice, `/api/repairs/${repair.id}/deny`, { reason: '  too bad  ' });
@@ -183,7 +188,12 @@ describe('api: repairs through their lifecycle', () => {
     const ghost = await post(t['tech-one'], '/api/repairs', { unitNumber: 'X', description: 'y', customerId: 424242 });
     assert.equal(ghost.status, 400);
     assert.deepEqual(ghost.body.error.fields, { customerId: 'customer 424242 does not exist' });
-    const naming = await post(t['tech-one'], '/api/repairs', { unitNumber: 'X', description: 'y', customerId: ids.fleetA, technicianId: ids.tech2 });
+    const naming = await post(t['tech-one'], '/api/repairs', {
+      unitNumber: 'X',
+      description: 'y',
+      customerId: ids.fleetA,
+      technicianId: ids.tech2,
+    });
     assert.equal(naming.status, 403, 'only admins name another technician');
   });
 
@@ -196,7 +206,10 @@ describe('api: repairs through their lifecycle', () => {
     assert.equal((await get(t.alice!, `/api/repairs/${mine.id}`)).status, 404);
     assert.equal((await get(t.alice!, `/api/repairs/${mine.id}/history`)).status, 404);
     const bobs = await get(t.bob!, '/api/repairs');
-    assert.deepEqual(bobs.body.items.map((r: any) => r.id), [mine.id]);
+    assert.deepEqual(
+      bobs.body.items.map((r: any) => r.id),
+      [mine.id],
+    );
     assert.equal(bobs.body.total, 1);
   });
 
@@ -208,7 +221,10 @@ describe('api: repairs through their lifecycle', () => {
     assert.equal(page1.body.total, page2.body.total);
     assert.ok(page1.body.items[0].id > page2.body.items[0].id, 'newest first');
     const byUnit = await get(t.root!, '/api/repairs?unitNumber=A-200');
-    assert.deepEqual(byUnit.body.items.map((r: any) => r.unitNumber), ['A-200']);
+    assert.deepEqual(
+      byUnit.body.items.map((r: any) => r.unitNumber),
+      ['A-200'],
+    );
     const denied = await get(t.root!, '/api/repairs?status=DENIED');
     assert.ok(denied.body.items.every((r: any) => r.status === 'DENIED'));
     assert.equal((await get(t.root!, '/api/repairs?status=LOST')).status, 400);
@@ -218,7 +234,10 @@ describe('api: repairs through their lifecycle', () => {
     try {
       const seen = await get(t['tech-one']!, '/api/repairs?pageSize=100');
       const visible = seen.body.items as any[];
-      assert.ok(visible.some((r) => r.id === waiting.id && r.assignedToMe === false), 'a REQUESTED repair of any customer');
+      assert.ok(
+        visible.some((r) => r.id === waiting.id && r.assignedToMe === false),
+        'a REQUESTED repair of any customer',
+      );
       assert.ok(visible.every((r) => r.status === 'REQUESTED' || r.technicianId === ids.tech1));
       assert.ok(visible.filter((r) => r.technicianId === ids.tech1).every((r) => r.assignedToMe === true));
     } finally {
@@ -236,14 +255,22 @@ describe('api: repairs through their lifecycle', () => {
     }, 'approval through the signal');
     assert.equal(approved.status, 'APPROVED');
     const history = await get(t.alice!, `/api/repairs/${repair.id}/history`);
-    assert.deepEqual(history.body.items.at(-1), { ...history.body.items.at(-1), from: 'PENDING', to: 'APPROVED', role: 'admin', byUserId: null });
+    assert.deepEqual(history.body.items.at(-1), {
+      ...history.body.items.at(-1),
+      from: 'PENDING',
+      to: 'APPROVED',
+      role: 'admin',
+      byUserId: null,
+    });
   });
 
   it('approves a whole batch in one call, telling each technician once', async () => {
     const batch = `batch-${Date.now()}`;
     const repairs = [];
     for (const unit of ['BT-1', 'BT-2', 'BT-3']) {
-      repairs.push(await created(t['tech-one']!, { unitNumber: unit, description: 'lot walk find', customerId: ids.fleetA, batchId: batch }));
+      repairs.push(
+        await created(t['tech-one']!, { unitNumber: unit, description: 'lot walk find', customerId: ids.fleetA, batchId: batch }),
+      );
     }
     const foreign = await post(t.root, '/api/repairs', { unitNumber: 'BT-X', description: 'y', customerId: ids.fleetB, batchId: batch });
     assert.equal(foreign.status, 409, 'a batch belongs to one customer');
@@ -252,9 +279,20 @@ describe('api: repairs through their lifecycle', () => {
     assert.equal((await post(t['tech-one'], `/api/repair-batches/${batch}/approve`)).status, 403);
     const res = await post(t.alice, `/api/repair-batches/${batch}/approve`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.items.map((r: any) => [r.id, r.status]), repairs.map((r) => [r.id, 'APPROVED']));
-    const events = await h.db.models.NotificationEvent.query().whereIn('repairId', repairs.map((r) => r.id)).whereIn('type', ['batch_approved', 'repair_approved']);
-    assert.deepEqual(events.map((e) => e.type), ['batch_approved']);
+    assert.deepEqual(
+      res.body.items.map((r: any) => [r.id, r.status]),
+      repairs.map((r) => [r.id, 'APPROVED']),
+    );
+    const events = await h.db.models.NotificationEvent.query()
+      .whereIn(
+        'repairId',
+        repairs.map((r) => r.id),
+      )
+      .whereIn('type', ['batch_approved', 'repair_approved']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['batch_approved'],
+    );
     assert.equal(events[0]?.payload.batchId, batch);
     const again = await post(t.alice, `/api/repair-batches/${batch}/approve`);
     assert.deepEqual(again.body.items, [], 'nothing PENDING is left');
@@ -268,9 +306,12 @@ describe('api: repairs through their lifecycle', () => {
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.error.fields, { reason: 'is required' });
     const res = await post(t.alice, `/api/repair-batches/${batch}/deny`, { reason: 'Fleet is being replaced' });
-    assert.deepEqual(res.body.items.map((r: any) => [r.id, r.status, r.denialReason]), [
-      [a.id, 'DENIED', 'Fleet is being replaced'],
-      [b.id, 'DENIED', 'Fleet is being replaced'],
-    ]);
+    assert.deepEqual(
+      res.body.items.map((r: any) => [r.id, r.status, r.denialReason]),
+      [
+        [a.id, 'DENIED', 'Fleet is being replaced'],
+        [b.id, 'DENIED', 'Fleet is being replaced'],
+      ],
+    );
   });
 });

@@ -25,15 +25,20 @@ describe('api: rewards and referrals', () => {
   const post = (token: string, path: string, body?: unknown) => h.request('POST', path, { token, ...(body === undefined ? {} : { body }) });
   const get = (token: string, path: string) => h.request('GET', path, { token });
   const points = async (name: string) => (await get(t[name]!, '/api/rewards')).body.points as number;
-  const grant = (userId: number, delta: number, ref: string) => h.db.knex('reward_points').insert({ user_id: userId, delta, reason: 'repair_completed', ref });
+  const grant = (userId: number, delta: number, ref: string) =>
+    h.db.knex('reward_points').insert({ user_id: userId, delta, reason: 'repair_completed', ref });
 
   async function complete(token: string, body: Record<string, unknown>) {
     const res = await post(token, '/api/repairs', body);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const id = res.body.id as number;
-    await eventually(async () => ((await get(t.root!, `/api/repairs/${id}`)).body.technicianId ?? undefined) as number | undefined, 'assignment');
+    await eventually(
+      async () => ((await get(t.root!, `/api/repairs/${id}`)).body.technicianId ?? undefined) as number | undefined,
+      'assignment',
+    );
     if (res.body.status === 'REQUESTED') assert.equal((await post(t.root!, `/api/repairs/${id}/submit`, {})).status, 200);
-    for (const move of ['approve', 'start', 'complete']) assert.equal((await post(t.root!, `/api/repairs/${id}/${move}`)).status, 200, move);
+    for (const move of ['approve', 'start', 'complete'])
+      assert.equal((await post(t.root!, `/api/repairs/${id}/${move}`)).status, 200, move);
     return id;
   }
 
@@ -41,15 +46,18 @@ describe('api: rewards and referrals', () => {
     for (const name of ['alice', 'tech', 'root']) {
       const res = await get(t[name]!, '/api/rewards/options');
       assert.equal(res.status, 200);
-      assert.deepEqual(res.body.items.map((o: any) => [o.pointsRequired, o.discountType, o.discountValue]), [
-        [50, 'FIXED', 5],
-        [100, 'PERCENT', 10],
-        [400, 'PERCENT', 100],
-      ]);
+      assert.deepEqual(
+        res.body.items.map((o: any) => [o.pointsRequired, o.discountType, o.discountValue]),
+        [
+          [50, 'FIXED', 5],
+          [100, 'PERCENT', 10],
+          [400, 'PERCENT', 100],
+        ],
+      );
     }
   });
 
-  it('credits the requester for each completed repair, and a field find to the customer\'s first user', async () => {
+  it("credits the requester for each completed repair, and a field find to the customer's first user", async () => {
     assert.equal(await points('alan'), 0);
     await complete(t.alan!, { unitNumber: 'P-1', description: 'chip' });
     await complete(t.alan!, { unitNumber: 'P-1', description: 'chip again' });
@@ -91,7 +99,11 @@ describe('api: rewards and referrals', () => {
     assert.deepEqual(statuses, [201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
     assert.equal(await points('bob'), 0);
     assert.equal((await get(t.bob!, '/api/rewards')).body.redemptions.length, 3);
-    const [{ min }] = await h.db.knex.raw('select min(running) as min from (select sum(delta) over (order by id) as running from reward_points where user_id = ?) s', [ids.bob]).then((r: any) => r.rows);
+    const [{ min }] = await h.db.knex
+      .raw('select min(running) as min from (select sum(delta) over (order by id) as running from reward_points where user_id = ?) s', [
+        ids.bob,
+      ])
+      .then((r: any) => r.rows);
     assert.ok(Number(min) >= 0, 'the balance was never negative');
   });
 
@@ -141,9 +153,20 @@ describe('api: rewards and referrals', () => {
       });
       assert.equal(own.status, 400);
       assert.deepEqual(own.body.error.fields, { referralCode: "cannot be a code of the user's own customer" });
-      const fake = await post(t.root!, '/api/users', { username: 'faker', password: 'long-enough-pw', role: 'customer', customerId: ids.fleetB, referralCode: 'ZZZZZZZZZZ' });
+      const fake = await post(t.root!, '/api/users', {
+        username: 'faker',
+        password: 'long-enough-pw',
+        role: 'customer',
+        customerId: ids.fleetB,
+        referralCode: 'ZZZZZZZZZZ',
+      });
       assert.deepEqual(fake.body.error.fields, { referralCode: 'no such referral code' });
-      const staff = await post(t.root!, '/api/users', { username: 'techy', password: 'long-enough-pw', role: 'technician', referralCode: 'ZZZZZZZZZZ' });
+      const staff = await post(t.root!, '/api/users', {
+        username: 'techy',
+        password: 'long-enough-pw',
+        role: 'technician',
+        referralCode: 'ZZZZZZZZZZ',
+      });
       assert.deepEqual(staff.body.error.fields, { referralCode: 'is only for customer users' });
       assert.equal(await h.db.models.User.query().resultSize(), usersBefore, 'nothing was created');
     });

@@ -45,14 +45,30 @@ describe('api: SMS spend guard and bulk re-drive', () => {
     return res.body;
   };
   const smsLogs = () =>
-    h.db.knex('delivery_logs as l').join('notifications as n', 'n.id', 'l.notification_id').join('notification_events as e', 'e.id', 'n.event_id')
-      .where('l.channel', 'sms').orderBy('l.id').select('e.type', 'n.priority', 'l.status', 'l.error_code as errorCode', 'l.error_message as errorMessage', 'l.notification_id as notificationId');
+    h.db
+      .knex('delivery_logs as l')
+      .join('notifications as n', 'n.id', 'l.notification_id')
+      .join('notification_events as e', 'e.id', 'n.event_id')
+      .where('l.channel', 'sms')
+      .orderBy('l.id')
+      .select(
+        'e.type',
+        'n.priority',
+        'l.status',
+        'l.error_code as errorCode',
+        'l.error_message as errorMessage',
+        'l.notification_id as notificationId',
+      );
   const settled = (what: string, count: number) =>
-    eventually(async () => {
-      const logs = await smsLogs();
-      const pending = await h.db.models.DeliveryLog.query().where('status', 'pending').resultSize();
-      return logs.length >= count && pending === 0 ? logs : undefined;
-    }, what, 30_000);
+    eventually(
+      async () => {
+        const logs = await smsLogs();
+        const pending = await h.db.models.DeliveryLog.query().where('status', 'pending').resultSize();
+        return logs.length >= count && pending === 0 ? logs : undefined;
+      },
+      what,
+      30_000,
+    );
 
   it('sends SMS while the month has budget, then holds non-urgent ones (logged suppressed) and sends them by email; URGENT still goes', async () => {
     const repair = await post(t.nora!, '/api/repairs', { unitNumber: 'B-1', description: 'chip, driver side' });
@@ -81,21 +97,35 @@ describe('api: SMS spend guard and bulk re-drive', () => {
 
     // HIGH is SMS + in-app: the held-back SMS goes by email instead, once.
     await eventually(async () => {
-      const mails = await h.db.knex('outbox_messages').where('channel', 'email').whereIn('notification_id', [logs[1].notificationId, logs[3].notificationId]);
+      const mails = await h.db
+        .knex('outbox_messages')
+        .where('channel', 'email')
+        .whereIn('notification_id', [logs[1].notificationId, logs[3].notificationId]);
       return mails.length === 2 ? mails : undefined;
     }, 'the email fallbacks');
-    const fallbacks = await h.db.knex('outbox_messages').where('channel', 'email').whereIn('notification_id', [logs[1].notificationId, logs[3].notificationId]).pluck('to');
+    const fallbacks = await h.db
+      .knex('outbox_messages')
+      .where('channel', 'email')
+      .whereIn('notification_id', [logs[1].notificationId, logs[3].notificationId])
+      .pluck('to');
     assert.deepEqual(fallbacks, ['nora@example.com', 'nora@example.com']);
   });
 
   it('re-drives failed deliveries in bulk: once each, never a channel already sent', async () => {
     refuseEmails = true;
-    const repair = await post(t.root!, '/api/repairs', { unitNumber: 'B-2', description: 'crack in the corner', customerId: (await h.db.knex('customer_users').where('user_id', ids.nora).first()).customerId });
+    const repair = await post(t.root!, '/api/repairs', {
+      unitNumber: 'B-2',
+      description: 'crack in the corner',
+      customerId: (await h.db.knex('customer_users').where('user_id', ids.nora).first()).customerId,
+    });
     await post(t.nora!, `/api/repairs/${repair.id}/approve`);
     // Every email of this repair refused and logged (URGENT ones and the SMS budget's fallbacks), and nothing in flight.
     let lastCount = -1;
     const failed = await eventually(async () => {
-      const rows = await h.db.knex('delivery_logs as l').join('notifications as n', 'n.id', 'l.notification_id').where('n.repair_id', repair.id)
+      const rows = await h.db
+        .knex('delivery_logs as l')
+        .join('notifications as n', 'n.id', 'l.notification_id')
+        .where('n.repair_id', repair.id)
         .select('l.status', 'l.channel', 'l.notification_id as notificationId');
       const emails = rows.filter((r) => r.channel === 'email');
       const settled = emails.length >= 2 && emails.every((r) => r.status === 'failed') && rows.every((r) => r.status !== 'pending');
@@ -106,8 +136,11 @@ describe('api: SMS spend guard and bulk re-drive', () => {
     }, 'the refused emails to be logged failed');
     refuseEmails = false;
     const env = {
-      NODE_ENV: 'test', DATABASE_URL: h.config.database.url as string, TEMPORAL_ADDRESS: h.config.temporal.address as string,
-      TEMPORAL_TASK_QUEUE: h.config.temporal.taskQueue, NOTIFICATION_EMAIL_TASK_QUEUE: h.config.notifications.emailTaskQueue,
+      NODE_ENV: 'test',
+      DATABASE_URL: h.config.database.url as string,
+      TEMPORAL_ADDRESS: h.config.temporal.address as string,
+      TEMPORAL_TASK_QUEUE: h.config.temporal.taskQueue,
+      NOTIFICATION_EMAIL_TASK_QUEUE: h.config.notifications.emailTaskQueue,
     };
     assert.ok(loadConfig(env));
     const lines: string[] = [];
@@ -115,21 +148,48 @@ describe('api: SMS spend guard and bulk re-drive', () => {
     assert.equal(dry, 0);
     assert.match(lines.join('\n'), new RegExp(`^${failed.length} failed deliveries match \\(dry run`));
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(await h.db.models.DeliveryLog.query().where('channel', 'email').whereIn('notificationId', failed.map((f) => f.notificationId)).resultSize(), failed.length, 'a dry run starts nothing');
+    assert.equal(
+      await h.db.models.DeliveryLog.query()
+        .where('channel', 'email')
+        .whereIn(
+          'notificationId',
+          failed.map((f) => f.notificationId),
+        )
+        .resultSize(),
+      failed.length,
+      'a dry run starts nothing',
+    );
 
     lines.length = 0;
     assert.equal(await runOps('redrive', ['--channel', 'email', '--error-code', 'MessageRejected'], env, (l) => lines.push(l)), 0);
     assert.equal(lines.filter((l) => l.startsWith('re-driven')).length, failed.length);
     await eventually(async () => {
-      const sent = await h.db.knex('outbox_messages').where('channel', 'email').whereIn('notification_id', failed.map((f) => f.notificationId));
+      const sent = await h.db
+        .knex('outbox_messages')
+        .where('channel', 'email')
+        .whereIn(
+          'notification_id',
+          failed.map((f) => f.notificationId),
+        );
       return sent.length === failed.length ? true : undefined;
     }, 'the re-driven emails to go out');
 
     lines.length = 0;
     await runOps('redrive', ['--channel', 'email'], env, (l) => lines.push(l));
     assert.equal(lines.filter((l) => l.startsWith('re-driven')).length, 0, 'a second run starts nothing: they are sent now');
-    const perNotification = await h.db.knex('outbox_messages').where('channel', 'email').whereIn('notification_id', failed.map((f) => f.notificationId))
-      .groupBy('notification_id').select('notification_id').count({ n: '*' });
-    assert.deepEqual(perNotification.map((r) => Number(r.n)), failed.map(() => 1));
+    const perNotification = await h.db
+      .knex('outbox_messages')
+      .where('channel', 'email')
+      .whereIn(
+        'notification_id',
+        failed.map((f) => f.notificationId),
+      )
+      .groupBy('notification_id')
+      .select('notification_id')
+      .count({ n: '*' });
+    assert.deepEqual(
+      perNotification.map((r) => Number(r.n)),
+      failed.map(() => 1),
+    );
   });
 });

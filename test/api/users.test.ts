@@ -49,11 +49,14 @@ describe('api: customers and users', () => {
     assert.equal(typeof res.body.technicianId, 'number');
     const techs = await h.request('GET', '/api/technicians', { token: admin });
     const listed = techs.body.items.find((t: { id: number }) => t.id === res.body.technicianId);
-    assert.deepEqual({ username: listed.username, isActive: listed.isActive, activeRepairs: listed.activeRepairs }, {
-      username: 'new-tech',
-      isActive: true,
-      activeRepairs: 0,
-    });
+    assert.deepEqual(
+      { username: listed.username, isActive: listed.isActive, activeRepairs: listed.activeRepairs },
+      {
+        username: 'new-tech',
+        isActive: true,
+        activeRepairs: 0,
+      },
+    );
   });
 
   it('refuses a taken username (any case) with 409 and changes nothing', async () => {

@@ -5,7 +5,7 @@ import { insertUser, PASSWORD } from '../support/fixtures';
 describe('api: bad input is a clear 4xx and changes nothing', () => {
   let h: Harness;
   let admin: string;
-  const customerCount = async () => (await h.db.models.Customer.query().resultSize());
+  const customerCount = async () => await h.db.models.Customer.query().resultSize();
 
   before(async () => {
     h = await startHarness({ BODY_LIMIT_KB: '8' });
@@ -40,7 +40,11 @@ describe('api: bad input is a clear 4xx and changes nothing', () => {
   });
 
   it('a body that is not an object: 400 on the body', async () => {
-    const res = await h.request('POST', '/api/customers', { token: admin, rawBody: '[1,2]', headers: { 'content-type': 'application/json' } });
+    const res = await h.request('POST', '/api/customers', {
+      token: admin,
+      rawBody: '[1,2]',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 400);
     assert.ok(res.body.error.fields.body, JSON.stringify(res.body));
   });

@@ -33,9 +33,9 @@ describe('db: migrations', () => {
     const { db } = await freshDatabase();
     try {
       const tables = async () =>
-        (
-          await db.knex('information_schema.tables').where({ table_schema: 'public' }).pluck('table_name')
-        ).filter((t: string) => !t.startsWith('knex_'));
+        (await db.knex('information_schema.tables').where({ table_schema: 'public' }).pluck('table_name')).filter(
+          (t: string) => !t.startsWith('knex_'),
+        );
       assert.deepEqual((await tables()).sort(), TABLES);
       // Recorded without extension: the .ts sources (npm start) and the built .js agree on what ran.
       const recorded: string[] = await db.knex('knex_migrations').orderBy('id').pluck('name');

@@ -30,7 +30,10 @@ describe('domain: signal input', () => {
   it('takes an empty or well-formed input', () => {
     assert.deepEqual(parseSignalMove('approve', undefined), { byUserId: null });
     assert.deepEqual(parseSignalMove('approve', { byUserId: 3 }), { byUserId: 3 });
-    assert.deepEqual(parseSignalMove('deny', { reason: '  Vehicle sold last week ' }), { byUserId: null, reason: 'Vehicle sold last week' });
+    assert.deepEqual(parseSignalMove('deny', { reason: '  Vehicle sold last week ' }), {
+      byUserId: null,
+      reason: 'Vehicle sold last week',
+    });
   });
 
   it('refuses what the API would refuse, naming the problem', () => {

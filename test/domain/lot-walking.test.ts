@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { zodFields } from '../../src/api/route';
-import {
-  LOT_WALKING_DEFAULTS,
-  lotWalkingPreferencesSchema,
-  nextLotWalk,
-  type LotWalkingPreferences,
-} from '../../src/domain/lot-walking';
+import { LOT_WALKING_DEFAULTS, lotWalkingPreferencesSchema, nextLotWalk, type LotWalkingPreferences } from '../../src/domain/lot-walking';
 
 const TIME_MSG = 'must be a time HH:MM (00:00-23:59)';
 
@@ -251,7 +246,10 @@ describe('domain/lot-walking', () => {
       assert.throws(() => nextLotWalk(prefs({ time: '25:00' }), at('2026-01-05T00:00:00Z')), RangeError);
       assert.throws(() => nextLotWalk(prefs({}), at('2026-01-05T00:00:00Z'), 'Mars/Olympus'), RangeError);
       assert.throws(() => nextLotWalk(prefs({}), new Date(Number.NaN)), RangeError);
-      assert.throws(() => nextLotWalk(prefs({ frequency: 'MONTHLY' }), at('2026-01-05T00:00:00Z'), 'UTC', new Date(Number.NaN)), RangeError);
+      assert.throws(
+        () => nextLotWalk(prefs({ frequency: 'MONTHLY' }), at('2026-01-05T00:00:00Z'), 'UTC', new Date(Number.NaN)),
+        RangeError,
+      );
     });
   });
 });

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { applyDiscount, priceForNthRepair, REPEAT_PRICE } from '../../src/domain/pricing';
 
 describe('domain/pricing', () => {
-  const steps: [number, number][] = [[1, 50], [2, 40], [3, 35], [4, 30], [5, 25], [6, 25], [100, 25]];
+  const steps: [number, number][] = [
+    [1, 50],
+    [2, 40],
+    [3, 35],
+    [4, 30],
+    [5, 25],
+    [6, 25],
+    [100, 25],
+  ];
   for (const [n, price] of steps) {
     it(`the ${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'} completed repair of a unit costs ${price}`, () => {
       assert.equal(priceForNthRepair(n), price);

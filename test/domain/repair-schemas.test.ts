@@ -28,9 +28,14 @@ describe('domain/repair-schemas', () => {
 
   it('needs unit number and description for every creator, and customerId for staff', () => {
     assert.equal(customerCreateBody.safeParse({ unitNumber: 'A', description: 'b' }).success, true);
-    assert.deepEqual(Object.keys(issues(customerCreateBody.safeParse({ unitNumber: ' ', description: '' }))).sort(), ['description', 'unitNumber']);
+    assert.deepEqual(Object.keys(issues(customerCreateBody.safeParse({ unitNumber: ' ', description: '' }))).sort(), [
+      'description',
+      'unitNumber',
+    ]);
     assert.deepEqual(Object.keys(issues(staffCreateBody.safeParse({ unitNumber: 'A', description: 'b' }))), ['customerId']);
-    assert.deepEqual(Object.keys(issues(staffCreateBody.safeParse({ unitNumber: 'A', description: 'b', customerId: 1, batchId: 'a b' }))), ['batchId']);
+    assert.deepEqual(Object.keys(issues(staffCreateBody.safeParse({ unitNumber: 'A', description: 'b', customerId: 1, batchId: 'a b' }))), [
+      'batchId',
+    ]);
   });
 
   it('needs a technician id to assign', () => {

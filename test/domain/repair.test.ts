@@ -14,10 +14,7 @@ describe('domain/repair', () => {
   });
 
   it('counts REQUESTED, PENDING, APPROVED and IN_PROGRESS as active load', () => {
-    assert.deepEqual(
-      REPAIR_STATUSES.filter(isActiveStatus),
-      ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS'],
-    );
+    assert.deepEqual(REPAIR_STATUSES.filter(isActiveStatus), ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS']);
   });
 
   describe('canSeeRepair', () => {

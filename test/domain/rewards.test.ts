@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { balanceOf, canRedeem, isReferralCodeShape, normaliseReferralCode, referralCode, REFERRAL_ALPHABET } from '../../src/domain/rewards';
+import {
+  balanceOf,
+  canRedeem,
+  isReferralCodeShape,
+  normaliseReferralCode,
+  referralCode,
+  REFERRAL_ALPHABET,
+} from '../../src/domain/rewards';
 
 describe('domain/rewards', () => {
   it('sums a ledger into a balance', () => {

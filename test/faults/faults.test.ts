@@ -110,16 +110,30 @@ interface Row {
 const results: { scenario: string; title: string; seconds: number; rows: Row[]; ok: boolean }[] = [];
 
 function table(rows: Row[]): string {
-  const w = [Math.max(...rows.map((r) => r.metric.length), 6), Math.max(...rows.map((r) => r.expected.length), 8), Math.max(...rows.map((r) => r.observed.length), 8)];
-  const line = (a: string, b: string, c: string, d: string) => `      | ${a.padEnd(w[0] as number)} | ${b.padStart(w[1] as number)} | ${c.padStart(w[2] as number)} | ${d} |`;
-  return [line('metric', 'expected', 'observed', 'ok'), line('-'.repeat(w[0] as number), '-'.repeat(w[1] as number), '-'.repeat(w[2] as number), '--'), ...rows.map((r) => line(r.metric, r.expected, r.observed, r.ok ? 'ok' : 'NO'))].join('\n');
+  const w = [
+    Math.max(...rows.map((r) => r.metric.length), 6),
+    Math.max(...rows.map((r) => r.expected.length), 8),
+    Math.max(...rows.map((r) => r.observed.length), 8),
+  ];
+  const line = (a: string, b: string, c: string, d: string) =>
+    `      | ${a.padEnd(w[0] as number)} | ${b.padStart(w[1] as number)} | ${c.padStart(w[2] as number)} | ${d} |`;
+  return [
+    line('metric', 'expected', 'observed', 'ok'),
+    line('-'.repeat(w[0] as number), '-'.repeat(w[1] as number), '-'.repeat(w[2] as number), '--'),
+    ...rows.map((r) => line(r.metric, r.expected, r.observed, r.ok ? 'ok' : 'NO')),
+  ].join('\n');
 }
 
 function rowsFor(o: Observation, driver: LifecycleDriver, drove: Drive, stack: FaultStack): Row[] {
   const per = expectedPerLifecycle();
   const s = driver.statuses;
   const other5xx = [...s.entries()].filter(([k]) => typeof k === 'number' && k >= 500 && k !== 503).reduce((a, [, n]) => a + n, 0);
-  const eq = (metric: string, expected: number, observed: number): Row => ({ metric, expected: String(expected), observed: String(observed), ok: expected === observed });
+  const eq = (metric: string, expected: number, observed: number): Row => ({
+    metric,
+    expected: String(expected),
+    observed: String(observed),
+    ok: expected === observed,
+  });
   const info = (metric: string, observed: number): Row => ({ metric, expected: 'any', observed: String(observed), ok: true });
   return [
     eq('lifecycles finished by the client', LIFECYCLES, drove.completed),
@@ -196,8 +210,10 @@ describe('fault injection', function () {
         results.push({ scenario: sc.name, title: sc.title, seconds, rows, ok });
 
         console.log(`\n    ${sc.title}: ${what}`);
-        console.log(`      fault at ${Math.round((faultAt - started) / 1000)} s, client done at ${Math.round((driven - started) / 1000)} s, ` +
-          `${converged ? `settled at ${Math.round((Date.now() - started) / 1000)} s` : `NOT settled ${SETTLE_LIMIT_MS / 1000} s after the client finished`}`);
+        console.log(
+          `      fault at ${Math.round((faultAt - started) / 1000)} s, client done at ${Math.round((driven - started) / 1000)} s, ` +
+            `${converged ? `settled at ${Math.round((Date.now() - started) / 1000)} s` : `NOT settled ${SETTLE_LIMIT_MS / 1000} s after the client finished`}`,
+        );
         console.log(table(rows));
         const detail = [
           ...drove.failed.slice(0, 5),

@@ -106,18 +106,20 @@ async function spawnChild(
 }
 
 /** Resolves when the child prints `text` on stdout. */
-const printed = (text: string, timeoutMs = 120_000) => (proc: ChildProcess) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" after ${timeoutMs} ms`)), timeoutMs);
-    let seen = '';
-    proc.stdout?.on('data', (b: Buffer) => {
-      seen = (seen + b.toString()).slice(-10_000);
-      if (seen.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
+const printed =
+  (text: string, timeoutMs = 120_000) =>
+  (proc: ChildProcess) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "${text}" after ${timeoutMs} ms`)), timeoutMs);
+      let seen = '';
+      proc.stdout?.on('data', (b: Buffer) => {
+        seen = (seen + b.toString()).slice(-10_000);
+        if (seen.includes(text)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
-  });
 
 async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -194,10 +196,12 @@ export async function startFaultStack(extraEnv: Record<string, string> = {}): Pr
 
   // The API first: it applies the migrations and seeds the demo accounts, so the worker finds them done.
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const api = await spawnChild('src/bin/api.ts', env, path.join(dir, 'api.log'), () => waitHealthy(apiUrl, 120_000)).catch(async (err: unknown) => {
-    await stopInfra();
-    throw err;
-  });
+  const api = await spawnChild('src/bin/api.ts', env, path.join(dir, 'api.log'), () => waitHealthy(apiUrl, 120_000)).catch(
+    async (err: unknown) => {
+      await stopInfra();
+      throw err;
+    },
+  );
   const workerArgs = ['--workflow-bundle', await bundlePromise, '--transport-flag', transportFlag];
   const workerLog = path.join(dir, 'worker.log');
 

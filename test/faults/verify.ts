@@ -10,7 +10,13 @@ import type { Category, DeliveryChannel, NotificationPreferences, Priority } fro
  * people, with the suite's fixtures (the demo fleet: one customer user, technicians, every address
  * verified, no quiet hours, no preferences stored): one notification per event, each recipient once.
  */
-export const LIFECYCLE_EVENTS: EventType[] = ['technician_assigned', 'approval_requested', 'repair_approved', 'work_started', 'work_completed'];
+export const LIFECYCLE_EVENTS: EventType[] = [
+  'technician_assigned',
+  'approval_requested',
+  'repair_approved',
+  'work_started',
+  'work_completed',
+];
 
 export function expectedPerLifecycle(): { notifications: number; email: number; sms: number } {
   const channels = LIFECYCLE_EVENTS.map((e) => channelsFor(EVENT_RULES[e].priority));
@@ -54,7 +60,10 @@ async function rows<T>(q: PromiseLike<unknown>): Promise<T[]> {
 export async function observe(db: Db): Promise<Observation> {
   const k = db.knex;
   const byStatus = Object.fromEntries(
-    (await rows<{ status: string; n: number }>(k('repairs').select('status').count({ n: '*' }).groupBy('status'))).map((r) => [r.status, Number(r.n)]),
+    (await rows<{ status: string; n: number }>(k('repairs').select('status').count({ n: '*' }).groupBy('status'))).map((r) => [
+      r.status,
+      Number(r.n),
+    ]),
   );
   const notifications = await rows<{ id: number; userId: number; priority: Priority; category: Category; channels: string[] | string }>(
     k('notifications').select('id', 'user_id', 'priority', 'category', 'channels'),
@@ -93,13 +102,20 @@ export async function observe(db: Db): Promise<Observation> {
   }
   type PairCount = { notificationId: number; channel: string; n: number };
   const outbox = await rows<PairCount>(
-    k('outbox_messages').whereNotNull('notification_id').select('notification_id', 'channel').count({ n: '*' }).groupBy('notification_id', 'channel'),
+    k('outbox_messages')
+      .whereNotNull('notification_id')
+      .select('notification_id', 'channel')
+      .count({ n: '*' })
+      .groupBy('notification_id', 'channel'),
   );
   const sent = await rows<PairCount>(
     k('delivery_logs').where('status', 'sent').select('notification_id', 'channel').count({ n: '*' }).groupBy('notification_id', 'channel'),
   );
   const logCounts = Object.fromEntries(
-    (await rows<{ status: string; n: number }>(k('delivery_logs').select('status').count({ n: '*' }).groupBy('status'))).map((r) => [r.status, Number(r.n)]),
+    (await rows<{ status: string; n: number }>(k('delivery_logs').select('status').count({ n: '*' }).groupBy('status'))).map((r) => [
+      r.status,
+      Number(r.n),
+    ]),
   );
   const [unprocessed] = await rows<{ n: number }>(k('notification_events').whereNull('processed_at').count({ n: '*' }));
 

@@ -19,7 +19,8 @@ function setup() {
   return { clients: { cloudwatch, sns }, cwMock, snsMock };
 }
 
-const byName = (alarms: PutMetricAlarmCommandInput[]) => new Map(alarms.map((a) => [(a.AlarmName as string).slice(ALARM_PREFIX.length), a]));
+const byName = (alarms: PutMetricAlarmCommandInput[]) =>
+  new Map(alarms.map((a) => [(a.AlarmName as string).slice(ALARM_PREFIX.length), a]));
 
 describe('ops: CloudWatch alarms', () => {
   const alarms = byName(alarmDefinitions({ namespace: DEFAULT_NAMESPACE, topicArn: TOPIC_ARN }));
@@ -49,14 +50,24 @@ describe('ops: CloudWatch alarms', () => {
 
   it('watches the metrics the worker sends, over the right periods', () => {
     const sms = alarms.get('SmsCost') as PutMetricAlarmCommandInput;
-    assert.deepEqual([sms.Namespace, sms.MetricName, sms.Statistic, sms.Period, sms.Dimensions], [DEFAULT_NAMESPACE, 'SmsCostEstimate', 'Sum', 3600, [{ Name: 'Channel', Value: 'sms' }]]);
+    assert.deepEqual(
+      [sms.Namespace, sms.MetricName, sms.Statistic, sms.Period, sms.Dimensions],
+      [DEFAULT_NAMESPACE, 'SmsCostEstimate', 'Sum', 3600, [{ Name: 'Channel', Value: 'sms' }]],
+    );
     const backlog = alarms.get('Backlog') as PutMetricAlarmCommandInput;
     assert.deepEqual([backlog.MetricName, backlog.Statistic, backlog.Period], ['DeliveryBacklog', 'Maximum', 300]);
 
     const rate = alarms.get('EmailFailureRate') as PutMetricAlarmCommandInput;
     const stats = (rate.Metrics ?? []).filter((m) => m.MetricStat);
     assert.deepEqual(
-      stats.map((m) => [m.Id, m.MetricStat?.Metric?.MetricName, m.MetricStat?.Metric?.Dimensions, m.MetricStat?.Period, m.MetricStat?.Stat, m.ReturnData]),
+      stats.map((m) => [
+        m.Id,
+        m.MetricStat?.Metric?.MetricName,
+        m.MetricStat?.Metric?.Dimensions,
+        m.MetricStat?.Period,
+        m.MetricStat?.Stat,
+        m.ReturnData,
+      ]),
       [
         ['failed', 'DeliveryFailure', [{ Name: 'Channel', Value: 'email' }], 300, 'Sum', false],
         ['sent', 'DeliverySuccess', [{ Name: 'Channel', Value: 'email' }], 300, 'Sum', false],
@@ -69,10 +80,13 @@ describe('ops: CloudWatch alarms', () => {
     for (const a of alarms.values()) if (a.Metrics) assert.equal(a.MetricName, undefined, a.AlarmName);
 
     const latency = alarms.get('Latency') as PutMetricAlarmCommandInput;
-    assert.deepEqual((latency.Metrics ?? []).filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric?.MetricName, m.MetricStat?.Stat]), [
-      ['DeliveryDuration', 'Average'],
-      ['DeliveryDuration', 'Average'],
-    ]);
+    assert.deepEqual(
+      (latency.Metrics ?? []).filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric?.MetricName, m.MetricStat?.Stat]),
+      [
+        ['DeliveryDuration', 'Average'],
+        ['DeliveryDuration', 'Average'],
+      ],
+    );
     const errors = alarms.get('ErrorRate') as PutMetricAlarmCommandInput;
     assert.equal(errors.Metrics?.filter((m) => m.MetricStat).length, 4);
   });
@@ -82,7 +96,10 @@ describe('ops: CloudWatch alarms', () => {
     const first = await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'RS-Systems-Notification-Alarms' });
     assert.equal(first.topicArn, TOPIC_ARN);
     assert.equal(first.subscribed, false);
-    assert.deepEqual(snsMock.commandCalls(CreateTopicCommand).map((c) => c.args[0].input), [{ Name: 'RS-Systems-Notification-Alarms' }]);
+    assert.deepEqual(
+      snsMock.commandCalls(CreateTopicCommand).map((c) => c.args[0].input),
+      [{ Name: 'RS-Systems-Notification-Alarms' }],
+    );
     assert.equal(snsMock.commandCalls(SubscribeCommand).length, 0);
     const sent = cwMock.commandCalls(PutMetricAlarmCommand).map((c) => c.args[0].input);
     assert.deepEqual(sent, alarmDefinitions({ namespace: DEFAULT_NAMESPACE, topicArn: TOPIC_ARN }));
@@ -96,13 +113,21 @@ describe('ops: CloudWatch alarms', () => {
     const { clients, snsMock } = setup();
     const r = await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'T', subscribeEmail: 'ops@example.com' });
     assert.equal(r.subscribed, true);
-    assert.deepEqual(snsMock.commandCalls(SubscribeCommand)[0]?.args[0].input, { TopicArn: TOPIC_ARN, Protocol: 'email', Endpoint: 'ops@example.com' });
+    assert.deepEqual(snsMock.commandCalls(SubscribeCommand)[0]?.args[0].input, {
+      TopicArn: TOPIC_ARN,
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
-  it('stops before any alarm when the topic cannot be created, with AWS\'s error', async () => {
+  it("stops before any alarm when the topic cannot be created, with AWS's error", async () => {
     const { clients, cwMock, snsMock } = setup();
-    snsMock.on(CreateTopicCommand).rejects(Object.assign(new Error('User is not authorized to perform: SNS:CreateTopic'), { name: 'AuthorizationErrorException' }));
-    await assert.rejects(provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'T' }), { name: 'AuthorizationErrorException' });
+    snsMock
+      .on(CreateTopicCommand)
+      .rejects(Object.assign(new Error('User is not authorized to perform: SNS:CreateTopic'), { name: 'AuthorizationErrorException' }));
+    await assert.rejects(provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'T' }), {
+      name: 'AuthorizationErrorException',
+    });
     assert.equal(cwMock.commandCalls(PutMetricAlarmCommand).length, 0);
   });
 });

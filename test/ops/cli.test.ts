@@ -18,7 +18,12 @@ const run = async (command: string, argv: string[], env: Record<string, string> 
 
 describe('ops commands', () => {
   it('each explains itself with --help', async () => {
-    for (const [command, words] of [['test-email', /SES/], ['test-sms', /SNS/], ['alarms', /six CloudWatch alarms/], ['redrive', /--dry-run/]] as const) {
+    for (const [command, words] of [
+      ['test-email', /SES/],
+      ['test-sms', /SNS/],
+      ['alarms', /six CloudWatch alarms/],
+      ['redrive', /--dry-run/],
+    ] as const) {
       const { code, out } = await run(command, ['--help']);
       assert.equal(code, 0);
       assert.match(out, /Usage: npm run ops:/);
@@ -27,11 +32,23 @@ describe('ops commands', () => {
   });
 
   it('say clearly when AWS is not configured', async () => {
-    await assert.rejects(run('test-email', ['--to', 'ops@example.com']), (e: unknown) => e instanceof OpsUsageError && /AWS is not configured: NOTIFICATION_TRANSPORT is "local"/.test(e.message));
-    await assert.rejects(run('test-sms', ['--to', '+15555550100']), (e: unknown) => e instanceof OpsUsageError && /AWS is not configured/.test(e.message));
-    await assert.rejects(run('alarms', []), (e: unknown) => e instanceof OpsUsageError && /AWS is not configured: set AWS_REGION/.test(e.message));
+    await assert.rejects(
+      run('test-email', ['--to', 'ops@example.com']),
+      (e: unknown) => e instanceof OpsUsageError && /AWS is not configured: NOTIFICATION_TRANSPORT is "local"/.test(e.message),
+    );
+    await assert.rejects(
+      run('test-sms', ['--to', '+15555550100']),
+      (e: unknown) => e instanceof OpsUsageError && /AWS is not configured/.test(e.message),
+    );
+    await assert.rejects(
+      run('alarms', []),
+      (e: unknown) => e instanceof OpsUsageError && /AWS is not configured: set AWS_REGION/.test(e.message),
+    );
     // NOTIFICATION_TRANSPORT=aws without a region is already refused by the configuration.
-    await assert.rejects(run('test-email', ['--to', 'a@b.co'], { NOTIFICATION_TRANSPORT: 'aws' }), (e: unknown) => e instanceof ConfigError && 'AWS_REGION' in e.problems);
+    await assert.rejects(
+      run('test-email', ['--to', 'a@b.co'], { NOTIFICATION_TRANSPORT: 'aws' }),
+      (e: unknown) => e instanceof ConfigError && 'AWS_REGION' in e.problems,
+    );
   });
 
   it('refuse bad arguments before calling anything', async () => {
@@ -44,11 +61,20 @@ describe('ops commands', () => {
   });
 
   it("a use-case's refusal is reported with its reason: 2 for a refused value, 1 for the work", () => {
-    assert.deepEqual(failureOf(new ValidationError({ since: 'is in the future' })), { message: 'The request is not valid (since is in the future)', exitCode: 2 });
-    assert.deepEqual(failureOf(new ConflictError('Delivery log 4 has already been retried')), { message: 'Delivery log 4 has already been retried', exitCode: 1 });
+    assert.deepEqual(failureOf(new ValidationError({ since: 'is in the future' })), {
+      message: 'The request is not valid (since is in the future)',
+      exitCode: 2,
+    });
+    assert.deepEqual(failureOf(new ConflictError('Delivery log 4 has already been retried')), {
+      message: 'Delivery log 4 has already been retried',
+      exitCode: 1,
+    });
     assert.deepEqual(failureOf(new NotFoundError('Delivery log')), { message: 'Delivery log not found', exitCode: 1 });
     assert.deepEqual(failureOf(new UnavailableError('Temporal did not answer')), { message: 'Temporal did not answer', exitCode: 1 });
-    assert.deepEqual(failureOf(new OpsUsageError('--limit must be a whole number')), { message: '--limit must be a whole number', exitCode: 2 });
+    assert.deepEqual(failureOf(new OpsUsageError('--limit must be a whole number')), {
+      message: '--limit must be a whole number',
+      exitCode: 2,
+    });
     assert.deepEqual(failureOf(new Error('connect ECONNREFUSED')), { message: 'connect ECONNREFUSED', exitCode: 1 });
   });
 
@@ -58,15 +84,23 @@ describe('ops commands', () => {
     const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOME: process.env.HOME ?? '/tmp' };
     const ok = await exec(process.execPath, ['--require', 'tsx/cjs', 'src/ops/cli.ts', 'alarms', '--help'], { env });
     assert.match(ok.stdout, /Usage: npm run ops:alarms/);
-    await assert.rejects(exec(process.execPath, ['--require', 'tsx/cjs', 'src/ops/cli.ts', 'alarms'], { env }), (e: { code?: number; stderr?: string }) => {
-      assert.equal(e.code, 2);
-      assert.match(e.stderr ?? '', /ops alarms: AWS is not configured: set AWS_REGION/);
-      return true;
-    });
+    await assert.rejects(
+      exec(process.execPath, ['--require', 'tsx/cjs', 'src/ops/cli.ts', 'alarms'], { env }),
+      (e: { code?: number; stderr?: string }) => {
+        assert.equal(e.code, 2);
+        assert.match(e.stderr ?? '', /ops alarms: AWS is not configured: set AWS_REGION/);
+        return true;
+      },
+    );
   });
 
   describe('test messages through the configured AWS transport', () => {
-    const config = loadConfig({ NODE_ENV: 'test', NOTIFICATION_TRANSPORT: 'aws', AWS_REGION: 'us-east-1', EMAIL_FROM: 'RS <no-reply@rs.example>' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      NOTIFICATION_TRANSPORT: 'aws',
+      AWS_REGION: 'us-east-1',
+      EMAIL_FROM: 'RS <no-reply@rs.example>',
+    });
     const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };
     const ses = new SESClient({ region: 'us-east-1', credentials });
     const sns = new SNSClient({ region: 'us-east-1', credentials });

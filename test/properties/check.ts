@@ -39,7 +39,10 @@ function eventsOf(row: Row, previous: Row | undefined): Array<{ type: EventType;
     case 'assign': {
       const before = previous?.technicianId ?? null;
       const away = row.role !== 'system' && before !== null && before !== tech;
-      return [{ type: 'technician_assigned', technicianId: tech }, ...(away ? [{ type: 'technician_unassigned' as const, technicianId: before }] : [])];
+      return [
+        { type: 'technician_assigned', technicianId: tech },
+        ...(away ? [{ type: 'technician_unassigned' as const, technicianId: before }] : []),
+      ];
     }
     case 'submit':
       return [{ type: 'approval_requested', technicianId: tech }];
@@ -55,11 +58,16 @@ function eventsOf(row: Row, previous: Row | undefined): Array<{ type: EventType;
   return [];
 }
 
-const pendingOf = (raw: { pendingWorkflowTask?: unknown; pendingActivities?: Array<{ activityType?: { name?: string | null } | null; attempt?: number | null; state?: unknown }> | null }) =>
+const pendingOf = (raw: {
+  pendingWorkflowTask?: unknown;
+  pendingActivities?: Array<{ activityType?: { name?: string | null } | null; attempt?: number | null; state?: unknown }> | null;
+}) =>
   [
     raw.pendingWorkflowTask ? 'a workflow task' : '',
     ...(raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} attempt ${a.attempt} state ${String(a.state)}`),
-  ].filter(Boolean).join(', ');
+  ]
+    .filter(Boolean)
+    .join(', ');
 
 interface StoredNotification {
   id: number;
@@ -94,7 +102,12 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * history chain, agreement of database, workflow and search attribute, and exactly the events,
  * notifications and sends the moves that took effect imply.
  */
-export async function checkRepair(world: World, id: number, handle: WorkflowHandle, sent: Sent[]): Promise<{ violations: string[]; effectiveMoves: number }> {
+export async function checkRepair(
+  world: World,
+  id: number,
+  handle: WorkflowHandle,
+  sent: Sent[],
+): Promise<{ violations: string[]; effectiveMoves: number }> {
   const { db } = world.h;
   const k = db.knex;
   const v: string[] = [];
@@ -127,7 +140,8 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
     const failed = e.workflowTaskFailedEventAttributes;
     // UnhandledCommand is the server's normal answer to a workflow that tried to finish while a
     // signal came in: the next task handles the signal first. Any other failure is a fault.
-    if (failed && Number(failed.cause) !== UNHANDLED_COMMAND) v.push(`a workflow task failed (${failed.cause}): ${failed.failure?.message}`);
+    if (failed && Number(failed.cause) !== UNHANDLED_COMMAND)
+      v.push(`a workflow task failed (${failed.cause}): ${failed.failure?.message}`);
   }
 
   // The history is a chain of the state machine, starting at creation.
@@ -148,7 +162,9 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
       v.push(`${s.actor}'s ${s.move} answered 200 (${s.body.status}) with no such history row`);
     }
   }
-  for (const [move, userId] of [...new Set(moves.filter((r) => r.byUserId !== null).map((r) => `${r.move}:${r.byUserId}`))].map((x) => x.split(':'))) {
+  for (const [move, userId] of [...new Set(moves.filter((r) => r.byUserId !== null).map((r) => `${r.move}:${r.byUserId}`))].map((x) =>
+    x.split(':'),
+  )) {
     const rowsBy = moves.filter((r) => r.move === move && r.byUserId === Number(userId)).length;
     const oks = sent.filter((s) => s.kind === 'api' && s.status === 200 && s.move === move && s.userId === Number(userId)).length;
     if (rowsBy !== oks) v.push(`${rowsBy} ${move} row(s) by user ${userId}, ${oks} answered 200`);
@@ -183,7 +199,8 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
   });
   for (const e of events) {
     if (!expectedKeys.has(e.dedupeKey)) v.push(`unexpected event ${e.dedupeKey}`);
-    else if ((e.payload.technicianId ?? null) !== expectedKeys.get(e.dedupeKey)) v.push(`event ${e.dedupeKey} names technician ${e.payload.technicianId}`);
+    else if ((e.payload.technicianId ?? null) !== expectedKeys.get(e.dedupeKey))
+      v.push(`event ${e.dedupeKey} names technician ${e.payload.technicianId}`);
   }
   for (const key of expectedKeys.keys()) if (!events.some((e) => e.dedupeKey === key)) v.push(`missing event ${key}`);
 
@@ -199,7 +216,8 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
   const pairs = await deliveryPairs(world, notifications);
   v.push(...pairs.problems);
 
-  if (isFinished(repairStatus as never) && described.status.name !== 'COMPLETED' && !lastProblem) v.push(`repair ${repairStatus}, workflow ${described.status.name}`);
+  if (isFinished(repairStatus as never) && described.status.name !== 'COMPLETED' && !lastProblem)
+    v.push(`repair ${repairStatus}, workflow ${described.status.name}`);
   // A slow answer is explained by the workflow's timeline: what it waited for, and how long.
   if (sent.some((s) => s.kind === 'api' && s.status >= 500)) v.push(`timeline: ${timeline(history.events ?? [])}`);
   return { violations: v, effectiveMoves: moves.length };
@@ -217,7 +235,9 @@ export async function checkRepair(world: World, id: number, handle: WorkflowHand
     const state = described.status.name === 'COMPLETED' ? await handle.result() : await handle.query(stateQuery);
     const attr = described.typedSearchAttributes.get(SA.RepairStatus);
     const [open] = await typed<{ n: string }>(k('notification_events').where('repair_id', id).whereNull('processed_at').count({ n: '*' }));
-    const notifications = await typed<StoredNotification>(k('notifications').where('repair_id', id).select('id', 'event_id', 'user_id', 'priority', 'category', 'channels'));
+    const notifications = await typed<StoredNotification>(
+      k('notifications').where('repair_id', id).select('id', 'event_id', 'user_id', 'priority', 'category', 'channels'),
+    );
     const problems = (await deliveryPairs(world, notifications)).problems;
     const problem = [
       state.status !== repairStatus ? `workflow ${state.status}, database ${repairStatus}` : '',
@@ -242,11 +262,19 @@ async function deliveryPairs(world: World, notifications: StoredNotification[]) 
   const ids = notifications.map((n) => n.id);
   const userIds = [...new Set(notifications.map((n) => n.userId))];
   const users = new Map(
-    (await typed<Address & { id: number }>(k('users').whereIn('id', userIds).select('id', 'email', 'email_verified', 'phone', 'phone_verified'))).map((u) => [u.id, u]),
+    (
+      await typed<Address & { id: number }>(
+        k('users').whereIn('id', userIds).select('id', 'email', 'email_verified', 'phone', 'phone_verified'),
+      )
+    ).map((u) => [u.id, u]),
   );
   const prefs = await loadPreferencesOf(k, userIds);
-  const logs = await typed<{ notificationId: number; channel: string; status: string }>(k('delivery_logs').whereIn('notification_id', ids).select('notification_id', 'channel', 'status'));
-  const outbox = await typed<{ notificationId: number; channel: string }>(k('outbox_messages').whereIn('notification_id', ids).select('notification_id', 'channel'));
+  const logs = await typed<{ notificationId: number; channel: string; status: string }>(
+    k('delivery_logs').whereIn('notification_id', ids).select('notification_id', 'channel', 'status'),
+  );
+  const outbox = await typed<{ notificationId: number; channel: string }>(
+    k('outbox_messages').whereIn('notification_id', ids).select('notification_id', 'channel'),
+  );
   const now = new Date();
   for (const n of notifications) {
     const u = users.get(n.userId);
@@ -258,7 +286,12 @@ async function deliveryPairs(world: World, notifications: StoredNotification[]) 
             priority: n.priority,
             category: n.category,
             preferences: prefs.get(n.userId)!,
-            address: { email: u?.email ?? null, emailVerified: Boolean(u?.emailVerified), phone: u?.phone ?? null, phoneVerified: Boolean(u?.phoneVerified) },
+            address: {
+              email: u?.email ?? null,
+              emailVerified: Boolean(u?.emailVerified),
+              phone: u?.phone ?? null,
+              phoneVerified: Boolean(u?.phoneVerified),
+            },
             now,
           })
         : { action: 'skip' as const };
@@ -266,7 +299,8 @@ async function deliveryPairs(world: World, notifications: StoredNotification[]) 
       const sentLogs = logs.filter((l) => l.notificationId === n.id && l.channel === channel && l.status === 'sent').length;
       const messages = outbox.filter((o) => o.notificationId === n.id && o.channel === channel).length;
       const pending = logs.filter((l) => l.notificationId === n.id && l.channel === channel && l.status === 'pending').length;
-      if (sentLogs !== want || messages !== want) problems.push(`notification ${n.id}/${channel}: ${messages} message(s), ${sentLogs} sent log(s), expected ${want}`);
+      if (sentLogs !== want || messages !== want)
+        problems.push(`notification ${n.id}/${channel}: ${messages} message(s), ${sentLogs} sent log(s), expected ${want}`);
       if (pending > 0) problems.push(`notification ${n.id}/${channel}: ${pending} claim(s) left pending`);
     }
   }

@@ -51,7 +51,13 @@ async function runRepair(world: World, s: RepairSchedule, report: RunReport): Pr
       wave.actions.map(async (a) => {
         if (a.kind === 'signal') {
           report.signals++;
-          const input = a.valid ? (a.move === 'deny' ? { reason: REASON } : {}) : a.move === 'deny' ? { reason: 'no' } : { byUserId: 2_000_000_000 };
+          const input = a.valid
+            ? a.move === 'deny'
+              ? { reason: REASON }
+              : {}
+            : a.move === 'deny'
+              ? { reason: 'no' }
+              : { byUserId: 2_000_000_000 };
           try {
             await handle.signal(a.move === 'deny' ? denySignal : approveSignal, input);
             sent.push({ kind: 'signal', move: a.move, valid: a.valid });
@@ -86,7 +92,15 @@ function bodyFor(move: Move, technicianId: number): Record<string, unknown> {
 export async function runSchedule(world: World, schedule: RunSchedule): Promise<RunReport> {
   const started = Date.now();
   runStarted = started;
-  const report: RunReport = { repairs: schedule.repairs.length, answers: {}, signals: 0, effectiveMoves: 0, restarts: 0, violations: [], ms: 0 };
+  const report: RunReport = {
+    repairs: schedule.repairs.length,
+    answers: {},
+    signals: 0,
+    effectiveMoves: 0,
+    restarts: 0,
+    violations: [],
+    ms: 0,
+  };
   const restart =
     schedule.restartWorkerAt === null
       ? Promise.resolve()

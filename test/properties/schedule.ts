@@ -49,14 +49,15 @@ const RIGHTFUL: Record<Move, readonly Actor[]> = {
   assign: ['admin'],
 };
 
-const apiAction = (move: fc.Arbitrary<Move>) => move.chain((m) =>
-  fc.record({
-    kind: fc.constant('api' as const),
-    move: fc.constant(m),
-    actor: fc.oneof({ arbitrary: fc.constantFrom(...RIGHTFUL[m]), weight: 4 }, { arbitrary: fc.constantFrom(...ACTORS), weight: 1 }),
-    technician: tech,
-  }),
-);
+const apiAction = (move: fc.Arbitrary<Move>) =>
+  move.chain((m) =>
+    fc.record({
+      kind: fc.constant('api' as const),
+      move: fc.constant(m),
+      actor: fc.oneof({ arbitrary: fc.constantFrom(...RIGHTFUL[m]), weight: 4 }, { arbitrary: fc.constantFrom(...ACTORS), weight: 1 }),
+      technician: tech,
+    }),
+  );
 
 /**
  * Wave i mostly sends the moves of the lifecycle's i-th step (several of them at once, from
@@ -65,19 +66,25 @@ const apiAction = (move: fc.Arbitrary<Move>) => move.chain((m) =>
  */
 const FOCUS: readonly (readonly Move[])[] = [['submit', 'assign'], ['approve', 'deny'], ['start'], ['complete']];
 
-const actionArb = (focus: readonly Move[]): fc.Arbitrary<Action> => fc.oneof(
-  { arbitrary: apiAction(fc.constantFrom(...focus)), weight: 5 },
-  { arbitrary: apiAction(fc.constantFrom(...MOVES)), weight: 2 },
-  {
-    arbitrary: fc.record({ kind: fc.constant('signal' as const), move: fc.constantFrom('approve' as const, 'deny' as const), valid: fc.boolean() }),
-    weight: 1,
-  },
-);
+const actionArb = (focus: readonly Move[]): fc.Arbitrary<Action> =>
+  fc.oneof(
+    { arbitrary: apiAction(fc.constantFrom(...focus)), weight: 5 },
+    { arbitrary: apiAction(fc.constantFrom(...MOVES)), weight: 2 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('signal' as const),
+        move: fc.constantFrom('approve' as const, 'deny' as const),
+        valid: fc.boolean(),
+      }),
+      weight: 1,
+    },
+  );
 
-const waveArb = (focus: readonly Move[]): fc.Arbitrary<Wave> => fc.record({
-  actions: fc.array(actionArb(focus), { minLength: 1, maxLength: 4 }),
-  failAfterCommit: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
-});
+const waveArb = (focus: readonly Move[]): fc.Arbitrary<Wave> =>
+  fc.record({
+    actions: fc.array(actionArb(focus), { minLength: 1, maxLength: 4 }),
+    failAfterCommit: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  });
 
 export const repairScheduleArb: fc.Arbitrary<RepairSchedule> = fc.record({
   origin: fc.constantFrom('request' as const, 'field' as const),

@@ -40,7 +40,7 @@ export interface Harness {
     method: string,
     path: string,
     opts?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: any; headers: Headers }>;  
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   login(username: string, password: string): Promise<string>;
   close(): Promise<void>;
 }

@@ -14,7 +14,9 @@ interface ProtoJson {
 // the copy proto's types come from, wherever npm puts it.
 const fromProto = createRequire(require.resolve('@temporalio/proto'));
 const protojson = fromProto('protobufjs/ext/protojson') as ProtoJson;
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 /** A history as the ProtoJSON object Temporal's CLI and UI export (and `temporal workflow show -o json` prints). */
 export function historyToJson(history: History): unknown {

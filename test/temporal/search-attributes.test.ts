@@ -24,7 +24,11 @@ describe('temporal: search attribute registration by processes starting together
     namespace = `sa-${randomUUID()}`;
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     await eventually(
-      () => connection.operatorService.listSearchAttributes({ namespace }).then(() => true, () => undefined),
+      () =>
+        connection.operatorService.listSearchAttributes({ namespace }).then(
+          () => true,
+          () => undefined,
+        ),
       'the new namespace to be visible',
     );
   });
@@ -66,7 +70,9 @@ describe('temporal: search attribute registration by processes starting together
     interceptAdd((req, real) => {
       calls++;
       other ??= new Promise((resolve) => setTimeout(resolve, 150)).then(() => real(req));
-      return Promise.reject(grpcError(status.UNAVAILABLE, 'Unable to start temporal-sys-add-search-attributes-workflow workflow: already running'));
+      return Promise.reject(
+        grpcError(status.UNAVAILABLE, 'Unable to start temporal-sys-add-search-attributes-workflow workflow: already running'),
+      );
     });
 
     await ensureSearchAttributes(connection, namespace);

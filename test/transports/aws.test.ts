@@ -206,7 +206,7 @@ describe('transports/aws: createAwsTransport', () => {
     it('keeps credentials out of the message, though the cause stays untouched', async () => {
       const { transport, snsMock } = setup();
       const leaky =
-        "The request signature we calculated does not match. The Canonical String for this request should have been\n" +
+        'The request signature we calculated does not match. The Canonical String for this request should have been\n' +
         "'POST\n/\n\nhost:sns.eu-west-1.amazonaws.com\nx-amz-security-token:IQoJb3JpZ2luX2VjEFAKETOKEN==\n'\n" +
         'Authorization: AWS4-HMAC-SHA256 Credential=ASIAABCDEFGHIJKLMNOP/20260101/eu-west-1/sns/aws4_request, Signature=0123abcdef';
       const original = sdkError('SignatureDoesNotMatch', 403, { message: leaky });
@@ -233,7 +233,10 @@ describe('transports/aws: createAwsTransport', () => {
       const plain = toDeliveryError(new Error('plain'), 'SES SendEmail');
       assert.deepEqual([plain.code, plain.permanent, plain.message], ['Error', false, 'SES SendEmail failed (Error): plain']);
       const thrown = toDeliveryError('boom', 'SNS Publish');
-      assert.deepEqual([thrown.code, thrown.permanent, thrown.message, thrown.cause], ['Unknown', false, 'SNS Publish failed (Unknown): boom', 'boom']);
+      assert.deepEqual(
+        [thrown.code, thrown.permanent, thrown.message, thrown.cause],
+        ['Unknown', false, 'SNS Publish failed (Unknown): boom', 'boom'],
+      );
     });
 
     it('passes a DeliveryError through unchanged', () => {

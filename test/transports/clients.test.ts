@@ -51,7 +51,10 @@ async function fakeAws(reply: (req: Seen) => Reply) {
 
 const xml = (body: string, status = 200): Reply => ({ status, contentType: 'text/xml', body });
 const queryError = (code: string, status: number) =>
-  xml(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${code} from test server</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`, status);
+  xml(
+    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${code} from test server</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+    status,
+  );
 const SEND_EMAIL_OK = xml('<SendEmailResponse><SendEmailResult><MessageId>abc</MessageId></SendEmailResult></SendEmailResponse>');
 
 const email = { notificationId: 42, to: 'ann@example.com', subject: 'Repair approved', html: '<p>Go</p>', text: 'Go' };

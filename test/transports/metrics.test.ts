@@ -64,7 +64,13 @@ describe('transports/metrics', () => {
             Timestamp: at,
           },
           { MetricName: 'DeliverySuccess', Dimensions: [{ Name: 'Channel', Value: 'email' }], Unit: 'Count', Value: 1, Timestamp: at },
-          { MetricName: 'DeliveryDuration', Dimensions: [{ Name: 'Channel', Value: 'sms' }], Unit: 'Milliseconds', Value: 250, Timestamp: at },
+          {
+            MetricName: 'DeliveryDuration',
+            Dimensions: [{ Name: 'Channel', Value: 'sms' }],
+            Unit: 'Milliseconds',
+            Value: 250,
+            Timestamp: at,
+          },
           {
             MetricName: 'DeliveryFailure',
             Dimensions: [
@@ -75,7 +81,13 @@ describe('transports/metrics', () => {
             Value: 1,
             Timestamp: at,
           },
-          { MetricName: 'DeliverySuccess', Dimensions: [{ Name: 'Channel', Value: 'sms' }], Unit: 'Count', Value: 1, Timestamp: last.Timestamp },
+          {
+            MetricName: 'DeliverySuccess',
+            Dimensions: [{ Name: 'Channel', Value: 'sms' }],
+            Unit: 'Count',
+            Value: 1,
+            Timestamp: last.Timestamp,
+          },
         ],
       });
       assert.deepEqual(errors, []);
@@ -103,7 +115,10 @@ describe('transports/metrics', () => {
       );
       assert.ok(inputs.every((i) => i.Namespace === 'RSystems/Notifications'));
       const values = inputs.flatMap((i) => i.MetricData!.map((d) => d.Value));
-      assert.deepEqual(values, Array.from({ length: 2500 }, (_, i) => i));
+      assert.deepEqual(
+        values,
+        Array.from({ length: 2500 }, (_, i) => i),
+      );
     });
 
     it('honours a smaller maxBatch and caps a larger one at CloudWatch’s 1000', async () => {

@@ -15,7 +15,14 @@ describe('use-cases: retrying a delivery', () => {
   const temporal = new Proxy({}, { get: () => assert.fail('a refused retry called Temporal') }) as TemporalHandles;
   const retry = (logId: number) => retryDelivery({ db, config: loadConfig({ NODE_ENV: 'test' }), temporal }, logId);
   const log = (status: 'sent' | 'failed' | 'pending', attempt: number, errorCode?: string) =>
-    db.models.DeliveryLog.query().insert({ notificationId, channel: 'email', status, attempt, recipient: 'r@example.com', ...(errorCode ? { errorCode } : {}) });
+    db.models.DeliveryLog.query().insert({
+      notificationId,
+      channel: 'email',
+      status,
+      attempt,
+      recipient: 'r@example.com',
+      ...(errorCode ? { errorCode } : {}),
+    });
 
   before(async () => {
     ({ db } = await freshDatabase());

@@ -16,8 +16,15 @@ describe('workflows: the lock excludes and keeps order', () => {
   before(async function () {
     this.timeout(120_000);
     const { temporal } = await stack();
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./probes/lock-probe'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
-    worker = await Worker.create({ connection: await NativeConnection.connect({ address: temporal.address }), taskQueue, workflowBundle: bundle });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./probes/lock-probe'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
+    worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: temporal.address }),
+      taskQueue,
+      workflowBundle: bundle,
+    });
     running = worker.run();
     connection = await Connection.connect({ address: temporal.address });
     client = new Client({ connection });
@@ -35,8 +42,14 @@ describe('workflows: the lock excludes and keeps order', () => {
     it(`lets one of ${callers} callers in at a time, in the order they asked, a failure releasing it for the next`, async () => {
       const result = await probe('exclusive', callers);
       assert.equal(result.maxInside, 1);
-      assert.deepEqual(result.order, Array.from({ length: callers }, (_, i) => i));
-      assert.deepEqual(result.failed.sort((a, b) => a - b), Array.from({ length: callers }, (_, i) => i).filter((i) => i % 3 === 1));
+      assert.deepEqual(
+        result.order,
+        Array.from({ length: callers }, (_, i) => i),
+      );
+      assert.deepEqual(
+        result.failed.sort((a, b) => a - b),
+        Array.from({ length: callers }, (_, i) => i).filter((i) => i % 3 === 1),
+      );
     });
   }
 

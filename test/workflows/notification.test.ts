@@ -30,9 +30,14 @@ function faultyTransport(real: Transport, zombies: Promise<void>): Transport {
     sendEmail: (m) => real.sendEmail(m),
     async sendSms(m: SmsMessage) {
       calls.set(m.to, (calls.get(m.to) ?? 0) + 1);
-      if (m.to === PHONES.flaky || m.to === BATCH.throttled) throw new DeliveryError('SNS Publish failed (Throttling): Rate exceeded', 'Throttling', false);
+      if (m.to === PHONES.flaky || m.to === BATCH.throttled)
+        throw new DeliveryError('SNS Publish failed (Throttling): Rate exceeded', 'Throttling', false);
       if (m.to === PHONES.badNumber) {
-        throw new DeliveryError('SNS Publish failed (InvalidParameterValueException): Invalid parameter: PhoneNumber', 'InvalidParameterValueException', true);
+        throw new DeliveryError(
+          'SNS Publish failed (InvalidParameterValueException): Invalid parameter: PhoneNumber',
+          'InvalidParameterValueException',
+          true,
+        );
       }
       const result = await real.sendSms(m);
       // Accepted by the provider, then the worker never reports back within the attempt timeout.
@@ -53,12 +58,20 @@ describe('workflow: notification delivery', () => {
   let quietRepair: number;
 
   const smsLogs = async (phone: string) =>
-    h.db.knex('delivery_logs as l').join('notifications as n', 'n.id', 'l.notification_id').join('users as u', 'u.id', 'n.user_id')
-      .where('u.phone', phone).where('l.channel', 'sms').orderBy('l.id')
+    h.db
+      .knex('delivery_logs as l')
+      .join('notifications as n', 'n.id', 'l.notification_id')
+      .join('users as u', 'u.id', 'n.user_id')
+      .where('u.phone', phone)
+      .where('l.channel', 'sms')
+      .orderBy('l.id')
       .select('l.status', 'l.attempt', 'l.error_code as errorCode', 'l.created_at as createdAt', 'l.notification_id as notificationId');
 
   const requestApproval = async (customerId: number) => {
-    const res = await h.request('POST', '/api/repairs', { token: admin, body: { unitNumber: 'N-1', description: 'needs approval', customerId } });
+    const res = await h.request('POST', '/api/repairs', {
+      token: admin,
+      body: { unitNumber: 'N-1', description: 'needs approval', customerId },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return res.body.id as number;
   };
@@ -118,7 +131,14 @@ describe('workflow: notification delivery', () => {
       const rows = await smsLogs(PHONES.flaky);
       return rows.length === 3 && rows.every((r) => r.status === 'failed') ? rows : undefined;
     }, 'three failed attempts');
-    assert.deepEqual(logs.map((l) => [l.attempt, l.status, l.errorCode]), [[1, 'failed', 'Throttling'], [2, 'failed', 'Throttling'], [3, 'failed', 'Throttling']]);
+    assert.deepEqual(
+      logs.map((l) => [l.attempt, l.status, l.errorCode]),
+      [
+        [1, 'failed', 'Throttling'],
+        [2, 'failed', 'Throttling'],
+        [3, 'failed', 'Throttling'],
+      ],
+    );
     const gaps = logs.slice(1).map((l, i) => l.createdAt.getTime() - logs[i]!.createdAt.getTime());
     assert.ok(gaps[0]! >= 180, `first retry after the initial interval (${gaps[0]} ms)`);
     assert.ok(gaps[1]! >= 360, `second retry after twice that (${gaps[1]} ms)`);
@@ -135,18 +155,31 @@ describe('workflow: notification delivery', () => {
       return rows.length ? rows : undefined;
     }, 'the failed attempt');
     await new Promise((r) => setTimeout(r, 1000));
-    assert.deepEqual((await smsLogs(PHONES.badNumber)).map((l) => [l.attempt, l.status, l.errorCode]), [[1, 'failed', 'InvalidParameterValueException']]);
+    assert.deepEqual(
+      (await smsLogs(PHONES.badNumber)).map((l) => [l.attempt, l.status, l.errorCode]),
+      [[1, 'failed', 'InvalidParameterValueException']],
+    );
     assert.equal(calls.get(PHONES.badNumber), 1);
     assert.equal(logs.length, 1);
   });
 
   it('sends exactly once when the worker dies after the provider accepted (idempotent local outbox)', async () => {
     await requestApproval(customers.crashLocal);
-    const logs = await eventually(async () => {
-      const rows = await smsLogs(PHONES.crashLocal);
-      return rows.some((r) => r.status === 'sent') ? rows : undefined;
-    }, 'the retried attempt', 20_000);
-    assert.deepEqual(logs.map((l) => [l.attempt, l.status, l.errorCode]), [[1, 'failed', 'WORKER_LOST'], [2, 'sent', null]]);
+    const logs = await eventually(
+      async () => {
+        const rows = await smsLogs(PHONES.crashLocal);
+        return rows.some((r) => r.status === 'sent') ? rows : undefined;
+      },
+      'the retried attempt',
+      20_000,
+    );
+    assert.deepEqual(
+      logs.map((l) => [l.attempt, l.status, l.errorCode]),
+      [
+        [1, 'failed', 'WORKER_LOST'],
+        [2, 'sent', null],
+      ],
+    );
     const outbox = await h.db.knex('outbox_messages').where({ to: PHONES.crashLocal });
     assert.equal(outbox.length, 1, 'one message, although the provider was called twice');
   });
@@ -162,24 +195,40 @@ describe('workflow: notification delivery', () => {
       const rows = await smsLogs(BATCH.throttled);
       return rows.length === 3 ? rows : undefined;
     }, 'three attempts at the throttled number');
-    assert.deepEqual(throttled.map((l) => [l.attempt, l.status]), [[1, 'failed'], [2, 'failed'], [3, 'failed']]);
+    assert.deepEqual(
+      throttled.map((l) => [l.attempt, l.status]),
+      [
+        [1, 'failed'],
+        [2, 'failed'],
+        [3, 'failed'],
+      ],
+    );
     await new Promise((r) => setTimeout(r, 1000));
-    assert.deepEqual((await smsLogs(BATCH.fine)).map((l) => [l.attempt, l.status]), [[1, 'sent']], 'one attempt, one log');
+    assert.deepEqual(
+      (await smsLogs(BATCH.fine)).map((l) => [l.attempt, l.status]),
+      [[1, 'sent']],
+      'one attempt, one log',
+    );
     assert.equal(calls.get(BATCH.fine), 1, 'the provider saw the delivered SMS once, through three attempts of its batch');
     assert.equal((await h.db.knex('outbox_messages').where({ to: BATCH.fine })).length, 1);
     assert.equal(calls.get(BATCH.throttled), 3);
     // Two recipients are more than DELIVERY_INLINE_MAX: their dispatch had a workflow of its own.
     const own: string[] = [];
-    for await (const wf of h.deps.temporal.client.workflow.list({ query: 'WorkflowType = "deliverNotificationsWorkflow"' })) own.push(wf.workflowId);
+    for await (const wf of h.deps.temporal.client.workflow.list({ query: 'WorkflowType = "deliverNotificationsWorkflow"' }))
+      own.push(wf.workflowId);
     assert.equal(own.filter((id) => id.startsWith(`repair-${repairId}/notifications-`)).length, 1);
   });
 
   it('releases the held SMS when the quiet window ends', async function () {
     this.timeout(120_000);
-    const [log] = await eventually(async () => {
-      const rows = await smsLogs(PHONES.quiet);
-      return rows.some((r) => r.status === 'sent') ? rows : undefined;
-    }, 'the held SMS', 100_000);
+    const [log] = await eventually(
+      async () => {
+        const rows = await smsLogs(PHONES.quiet);
+        return rows.some((r) => r.status === 'sent') ? rows : undefined;
+      },
+      'the held SMS',
+      100_000,
+    );
     assert.equal(log!.status, 'sent');
     const [message] = await h.db.knex('outbox_messages').where({ to: PHONES.quiet });
     assert.ok(message.sentAt.getTime() >= quietUntil.getTime(), `sent ${message.sentAt.toISOString()} after ${quietUntil.toISOString()}`);
@@ -194,7 +243,10 @@ describe('workflow: notification delivery with a provider that cannot deduplicat
   let customerId: number;
   before(async () => {
     // The same sends, declared as the aws transport: a lost outcome must never be re-sent.
-    h = await startHarness({ DELIVERY_ATTEMPT_TIMEOUT: '2s', DELIVERY_RETRY_INITIAL: '200ms' }, { wrapTransport: (real) => ({ ...faultyTransport(real, zombies.promise), name: 'aws' }) });
+    h = await startHarness(
+      { DELIVERY_ATTEMPT_TIMEOUT: '2s', DELIVERY_RETRY_INITIAL: '200ms' },
+      { wrapTransport: (real) => ({ ...faultyTransport(real, zombies.promise), name: 'aws' }) },
+    );
     await insertUser(h.db, 'root', 'admin');
     admin = await h.login('root', PASSWORD);
     customerId = await insertCustomer(h.db, 'Fleet aws');
@@ -207,14 +259,24 @@ describe('workflow: notification delivery with a provider that cannot deduplicat
   });
 
   it('logs the unknown outcome instead of sending a second copy', async () => {
-    const res = await h.request('POST', '/api/repairs', { token: admin, body: { unitNumber: 'N-2', description: 'needs approval', customerId } });
+    const res = await h.request('POST', '/api/repairs', {
+      token: admin,
+      body: { unitNumber: 'N-2', description: 'needs approval', customerId },
+    });
     assert.equal(res.status, 201);
-    const logs = await eventually(async () => {
-      const rows = await h.db.knex('delivery_logs').where({ channel: 'sms' }).orderBy('id');
-      return rows.some((r) => r.errorCode === 'OUTCOME_UNKNOWN') ? rows : undefined;
-    }, 'the second attempt', 20_000);
+    const logs = await eventually(
+      async () => {
+        const rows = await h.db.knex('delivery_logs').where({ channel: 'sms' }).orderBy('id');
+        return rows.some((r) => r.errorCode === 'OUTCOME_UNKNOWN') ? rows : undefined;
+      },
+      'the second attempt',
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 1000));
-    assert.deepEqual(logs.map((l) => [l.attempt, l.status, l.errorCode]), [[1, 'failed', 'OUTCOME_UNKNOWN']]);
+    assert.deepEqual(
+      logs.map((l) => [l.attempt, l.status, l.errorCode]),
+      [[1, 'failed', 'OUTCOME_UNKNOWN']],
+    );
     assert.equal(calls.get(PHONES.crashAws), 1, 'the provider was called once');
     assert.equal((await h.db.knex('outbox_messages').where({ to: PHONES.crashAws })).length, 1);
   });

@@ -19,12 +19,19 @@ describe('workflow: concurrent moves on one repair', () => {
     await insertUser(h.db, 'race-b', 'customer', { customerId });
     await insertUser(h.db, 'race-admin', 'admin');
     techId = (await insertUser(h.db, 'race-tech', 'technician')).technicianId as number;
-    tokens = { admin: await h.login('race-admin', PASSWORD), fleetA: await h.login('race-a', PASSWORD), fleetB: await h.login('race-b', PASSWORD) };
+    tokens = {
+      admin: await h.login('race-admin', PASSWORD),
+      fleetA: await h.login('race-a', PASSWORD),
+      fleetB: await h.login('race-b', PASSWORD),
+    };
   });
   after(() => h?.close());
 
   const pending = async () => {
-    const res = await h.request('POST', '/api/repairs', { token: tokens.admin, body: { unitNumber: 'RC-1', description: 'chip', customerId, technicianId: techId } });
+    const res = await h.request('POST', '/api/repairs', {
+      token: tokens.admin,
+      body: { unitNumber: 'RC-1', description: 'chip', customerId, technicianId: techId },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return { id: res.body.id as number, handle: h.deps.temporal.client.workflow.getHandle(res.body.workflowId as string) };
   };
@@ -44,7 +51,11 @@ describe('workflow: concurrent moves on one repair', () => {
   it('approve and deny at once from two users: one wins with 200, the other gets 409 naming the winner', async () => {
     for (let round = 0; round < 6; round++) {
       const { id, handle } = await pending();
-      const answers = await Promise.all([move(tokens.fleetA, id, 'approve'), move(tokens.fleetB, id, 'deny'), move(tokens.admin, id, 'approve')]);
+      const answers = await Promise.all([
+        move(tokens.fleetA, id, 'approve'),
+        move(tokens.fleetB, id, 'deny'),
+        move(tokens.admin, id, 'approve'),
+      ]);
       const statuses = answers.map((a) => a.status).sort();
       assert.ok(
         statuses.every((s) => s === 200 || s === 409),
@@ -52,7 +63,10 @@ describe('workflow: concurrent moves on one repair', () => {
       );
       const winners = answers.filter((a) => a.status === 200);
       const won = winners[0]!.body.status as string;
-      assert.ok(winners.every((w) => w.body.status === won), 'the 200s agree');
+      assert.ok(
+        winners.every((w) => w.body.status === won),
+        'the 200s agree',
+      );
       // Two approves may both be 200 only if... they cannot: approving an APPROVED repair is refused.
       assert.equal(winners.length, 1, JSON.stringify(answers.map((a) => a.status)));
       for (const loser of answers.filter((a) => a.status === 409)) {

@@ -65,7 +65,7 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
     return { id: res.body.id as number, handle: h.deps.temporal.client.workflow.getHandle(res.body.workflowId) };
   };
   const assigned = (handle: WorkflowHandle) =>
-    eventually(async () => ((await handle.query(stateQuery)).technicianId ?? undefined), 'assignment');
+    eventually(async () => (await handle.query(stateQuery)).technicianId ?? undefined, 'assignment');
   const historyOf = (repairId: number) => h.db.models.RepairHistory.query().where('repairId', repairId).orderBy('id');
   const eventsOf = (repairId: number, type?: string) => {
     const q = h.db.models.NotificationEvent.query().where('repairId', repairId).orderBy('id');
@@ -112,11 +112,16 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
   it('ends DENIED with the reason when the customer denies', async () => {
     const { id, handle } = await create(staffToken, { unitNumber: 'DN-1', description: 'crack', customerId, technicianId: techs[1] });
     assert.equal((await handle.query(stateQuery)).status, 'PENDING');
-    const denied = await handle.executeUpdate(moveUpdates.deny, { args: [{ actor: { userId: null, role: 'customer' }, reason: 'Not one of our trucks' }] });
+    const denied = await handle.executeUpdate(moveUpdates.deny, {
+      args: [{ actor: { userId: null, role: 'customer' }, reason: 'Not one of our trucks' }],
+    });
     assert.equal(denied.status, 'DENIED');
     assert.equal(denied.denialReason, 'Not one of our trucks');
     assert.equal((await handle.result()).status, 'DENIED');
-    assert.deepEqual((await eventsOf(id)).map((e) => e.type), ['approval_requested', 'technician_assigned', 'repair_denied']);
+    assert.deepEqual(
+      (await eventsOf(id)).map((e) => e.type),
+      ['approval_requested', 'technician_assigned', 'repair_denied'],
+    );
     assert.equal((await eventsOf(id, 'repair_denied'))[0]?.payload.reason, 'Not one of our trucks');
   });
 
@@ -151,7 +156,10 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
     let release: () => void = () => undefined;
     faults.holdAfterCommit.set(`recordMove:submit:${id}`, new Promise<void>((r) => (release = r)));
     const submitted = handle.executeUpdate(moveUpdates.submit, { args: [{ actor: admin, estimatedCost: 30 }] });
-    await eventually(async () => ((await h.db.models.Repair.query().findById(id))!.status === 'PENDING' ? true : undefined), 'the committed submit');
+    await eventually(
+      async () => ((await h.db.models.Repair.query().findById(id))!.status === 'PENDING' ? true : undefined),
+      'the committed submit',
+    );
     assert.equal((await handle.query(stateQuery)).status, 'REQUESTED', 'the workflow has not heard back yet');
     const approved = handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
     // Still refused: a move that no state on the way allows.
@@ -159,7 +167,10 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
     release();
     assert.equal((await submitted).status, 'PENDING');
     assert.equal((await approved).status, 'APPROVED');
-    assert.deepEqual((await historyOf(id)).map((r) => r.move), ['create', 'assign', 'submit', 'approve']);
+    assert.deepEqual(
+      (await historyOf(id)).map((r) => r.move),
+      ['create', 'assign', 'submit', 'approve'],
+    );
   });
 
   it('moves on an approve signal (admins in the Temporal UI/CLI) and ignores an invalid one', async () => {
@@ -201,7 +212,9 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
       assert.equal((await handle.query(stateQuery)).technicianId, null);
       assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, null);
 
-      await h.db.models.Technician.query().patch({ isActive: true }).where('id', techs[1] as number);
+      await h.db.models.Technician.query()
+        .patch({ isActive: true })
+        .where('id', techs[1] as number);
       assert.equal(await assigned(handle), techs[1]);
       assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, techs[1]);
     } finally {
@@ -210,11 +223,17 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
   });
 
   it('an admin assignment releases the wait at once', async () => {
-    await h.db.models.Technician.query().patch({ isActive: false }).whereNot('id', techs[0] as number);
-    await h.db.models.Technician.query().patch({ isActive: false }).where('id', techs[0] as number);
+    await h.db.models.Technician.query()
+      .patch({ isActive: false })
+      .whereNot('id', techs[0] as number);
+    await h.db.models.Technician.query()
+      .patch({ isActive: false })
+      .where('id', techs[0] as number);
     try {
       const { handle } = await create(customerToken, { unitNumber: 'WT-2', description: 'chip' });
-      await h.db.models.Technician.query().patch({ isActive: true }).where('id', techs[0] as number);
+      await h.db.models.Technician.query()
+        .patch({ isActive: true })
+        .where('id', techs[0] as number);
       const record = await handle.executeUpdate(moveUpdates.assign, { args: [{ actor: admin, technicianId: techs[0] }] });
       assert.equal(record.technicianId, techs[0]);
       assert.equal((await handle.query(stateQuery)).technicianId, techs[0]);
@@ -238,7 +257,7 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
   });
 
   it('assigns once even when the assignment activity fails after committing', async () => {
-    const repairId = Number((await h.db.knex.raw("select last_value + 1 as next from repairs_id_seq")).rows[0].next);
+    const repairId = Number((await h.db.knex.raw('select last_value + 1 as next from repairs_id_seq')).rows[0].next);
     faults.failAfterCommit.add(`assignTechnician:${repairId}`);
     const { id, handle } = await create(customerToken, { unitNumber: 'RT-2', description: 'chip' });
     assert.equal(id, repairId);
@@ -260,8 +279,14 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
   });
 
   it("applies the customer's oldest pending redemption at completion", async () => {
-    const [option] = await h.db.knex('reward_options').insert({ name: '10% off', points_required: 100, discount_type: 'PERCENT', discount_value: 10 }).returning('id');
-    const [fixed] = await h.db.knex('reward_options').insert({ name: '$5 off', points_required: 50, discount_type: 'FIXED', discount_value: 5 }).returning('id');
+    const [option] = await h.db
+      .knex('reward_options')
+      .insert({ name: '10% off', points_required: 100, discount_type: 'PERCENT', discount_value: 10 })
+      .returning('id');
+    const [fixed] = await h.db
+      .knex('reward_options')
+      .insert({ name: '$5 off', points_required: 50, discount_type: 'FIXED', discount_value: 5 })
+      .returning('id');
     const user = await h.db.models.User.query().findOne({ username: 'fleet-w' });
     const older = await h.db.models.RewardRedemption.query().insert({ userId: user!.id, customerId, rewardOptionId: option.id });
     const newer = await h.db.models.RewardRedemption.query().insert({ userId: user!.id, customerId, rewardOptionId: fixed.id });

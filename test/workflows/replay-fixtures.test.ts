@@ -48,7 +48,9 @@ describe('workflows: recorded histories of earlier code replay with this code', 
   });
 
   it('has every expected fixture and no other', () => {
-    const found = readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    const found = readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -'.json'.length));
     assert.deepEqual(found.sort(), [...EXPECTED].sort());
   });
 
@@ -60,10 +62,16 @@ describe('workflows: recorded histories of earlier code replay with this code', 
       // A closed run: replay then covers every command the workflow ever issued, to its result.
       assert.equal(events.at(-1)?.eventType, 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
       try {
-        await Worker.runReplayHistory({ workflowBundle, replayName: `fixture-${name}` }, historyFromJson(fixture.history), fixture.workflowId);
+        await Worker.runReplayHistory(
+          { workflowBundle, replayName: `fixture-${name}` },
+          historyFromJson(fixture.history),
+          fixture.workflowId,
+        );
       } catch (err) {
         const e = err as Error;
-        assert.fail(`${name}.json (${fixture.workflowId}, ${fixture.workflowType}, recorded at ${fixture.recordedAt}): ${e.name}: ${e.message}`);
+        assert.fail(
+          `${name}.json (${fixture.workflowId}, ${fixture.workflowType}, recorded at ${fixture.recordedAt}): ${e.name}: ${e.message}`,
+        );
       }
     });
   }

@@ -22,7 +22,9 @@ describe('workflows: histories replay deterministically', () => {
     const fleet = await insertCustomer(h.db, 'Replay Fleet');
     for (const name of ['rita', 'rick', 'rosa']) {
       const { userId } = await insertUser(h.db, name, 'customer', { customerId: fleet });
-      await h.db.models.User.query().patch({ phone: `+1555030000${name.length}${userId % 10}` }).where('id', userId);
+      await h.db.models.User.query()
+        .patch({ phone: `+1555030000${name.length}${userId % 10}` })
+        .where('id', userId);
     }
     const { userId: techUser } = await insertUser(h.db, 'ray', 'technician');
     await h.db.models.User.query().patch({ phone: '+15550309999' }).where('id', techUser);
@@ -36,8 +38,16 @@ describe('workflows: histories replay deterministically', () => {
     const ids = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
         const r = await call(customer, 'POST', '/api/repairs', { unitNumber: `RP-${i}`, description: 'replay me' });
-        await eventually(async () => ((await call(customer, 'GET', `/api/repairs/${r.id}`)).technicianId ?? undefined) as number | undefined, 'assignment');
-        for (const [who, move] of [[tech, 'submit'], [customer, 'approve'], [tech, 'start'], [tech, 'complete']] as const) {
+        await eventually(
+          async () => ((await call(customer, 'GET', `/api/repairs/${r.id}`)).technicianId ?? undefined) as number | undefined,
+          'assignment',
+        );
+        for (const [who, move] of [
+          [tech, 'submit'],
+          [customer, 'approve'],
+          [tech, 'start'],
+          [tech, 'complete'],
+        ] as const) {
           await call(who, 'POST', `/api/repairs/${r.id}/${move}`, move === 'submit' ? { estimatedCost: 40 } : undefined);
         }
         return r.id as number;
@@ -45,23 +55,35 @@ describe('workflows: histories replay deterministically', () => {
     );
     const client = h.deps.temporal.client;
     const workflowIds: string[] = [];
-    await eventually(async () => {
-      workflowIds.length = 0;
-      const query = `WorkflowId STARTS_WITH "repair-" AND TaskQueue = "${h.config.temporal.taskQueue}" AND ExecutionStatus = "Running"`;
-      for await (const wf of client.workflow.list({ query })) workflowIds.push(wf.workflowId);
-      return workflowIds.length === 0 ? true : undefined;
-    }, 'every repair and delivery workflow to finish', 60_000);
-    for await (const wf of client.workflow.list({ query: `WorkflowId STARTS_WITH "repair-" AND TaskQueue = "${h.config.temporal.taskQueue}"` })) {
+    await eventually(
+      async () => {
+        workflowIds.length = 0;
+        const query = `WorkflowId STARTS_WITH "repair-" AND TaskQueue = "${h.config.temporal.taskQueue}" AND ExecutionStatus = "Running"`;
+        for await (const wf of client.workflow.list({ query })) workflowIds.push(wf.workflowId);
+        return workflowIds.length === 0 ? true : undefined;
+      },
+      'every repair and delivery workflow to finish',
+      60_000,
+    );
+    for await (const wf of client.workflow.list({
+      query: `WorkflowId STARTS_WITH "repair-" AND TaskQueue = "${h.config.temporal.taskQueue}"`,
+    })) {
       workflowIds.push(wf.workflowId);
     }
     assert.ok(workflowIds.length >= ids.length, `every repair (${workflowIds.length})`);
 
-    const histories = workflowIds.map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() }));
+    const histories = workflowIds.map(async (workflowId) => ({
+      workflowId,
+      history: await client.workflow.getHandle(workflowId).fetchHistory(),
+    }));
     const { workflowBundle } = await stack();
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle }, (async function* () {
-      for (const h of histories) yield await h;
-    })())) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle },
+      (async function* () {
+        for (const h of histories) yield await h;
+      })(),
+    )) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     assert.deepEqual(failures, []);

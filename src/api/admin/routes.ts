@@ -25,12 +25,14 @@ export const adminNotificationRoutes: AnyRoute[] = [
     response: statsSchema,
     handler: async (_req, { db }) => {
       // Aliases are snake_case: the knex mappers turn result keys (not raw SQL) into camelCase.
-      const row = await db.knex('notifications').first<z.output<typeof statsSchema>>(
-        db.knex.raw(
-          "count(*) as total, count(*) filter (where not is_read) as unread, count(*) filter (where priority = 'URGENT') as urgent, " +
-            'count(*) filter (where email_sent) as email_sent, count(*) filter (where sms_sent) as sms_sent',
-        ),
-      );
+      const row = await db
+        .knex('notifications')
+        .first<z.output<typeof statsSchema>>(
+          db.knex.raw(
+            "count(*) as total, count(*) filter (where not is_read) as unread, count(*) filter (where priority = 'URGENT') as urgent, " +
+              'count(*) filter (where email_sent) as email_sent, count(*) filter (where sms_sent) as sms_sent',
+          ),
+        );
       return { total: row.total, unread: row.unread, urgent: row.urgent, emailSent: row.emailSent, smsSent: row.smsSent };
     },
   }),
@@ -77,7 +79,12 @@ export const adminNotificationRoutes: AnyRoute[] = [
       if (query.notificationId !== undefined) q.where('notificationId', query.notificationId);
       if (query.channel) q.where('channel', query.channel);
       if (query.to) q.where('to', query.to);
-      const { results, total } = await q.orderBy([{ column: 'sentAt', order: 'desc' }, { column: 'id', order: 'desc' }]).page(query.page - 1, query.pageSize);
+      const { results, total } = await q
+        .orderBy([
+          { column: 'sentAt', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .page(query.page - 1, query.pageSize);
       return { items: results.map(presentOutboxMessage), page: query.page, pageSize: query.pageSize, total };
     },
   }),

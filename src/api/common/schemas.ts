@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
 
-export const e164 = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100');
+export const e164 = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100');
 export const email = z.email('must be an email address').max(254);
 
 export const errorBody = z.object({

@@ -31,7 +31,10 @@ export function mountDocs(router: Router, openapi: () => unknown): void {
   router.get('/docs', (ctx) => {
     ctx.state.routePath = '/docs';
     ctx.type = 'text/html; charset=utf-8';
-    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    ctx.set(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
+    );
     ctx.body = PAGE;
   });
   router.get('/docs/assets/:file', (ctx) => {

@@ -20,10 +20,7 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
 }
 
 export const checkDependencies = (deps: AppDeps) =>
-  Promise.all([
-    probe(() => deps.db.knex.raw('select 1')),
-    probe(() => deps.temporal.checkHealth(CHECK_TIMEOUT_MS)),
-  ]);
+  Promise.all([probe(() => deps.db.knex.raw('select 1')), probe(() => deps.temporal.checkHealth(CHECK_TIMEOUT_MS))]);
 
 const healthResponse = z.object({
   status: z.enum(['healthy', 'unhealthy']),

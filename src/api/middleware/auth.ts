@@ -12,7 +12,12 @@ export async function loadAuthUser(deps: AppDeps, userId: number): Promise<AuthU
     .where('u.id', userId)
     .andWhere('u.is_active', true)
     .first<{ id: number; username: string; role: Role; customerId: number | null; technicianId: number | null } | undefined>({
-      id: 'u.id', username: 'u.username', role: 'u.role', customerId: 'cu.customer_id', technicianId: 't.id' });
+      id: 'u.id',
+      username: 'u.username',
+      role: 'u.role',
+      customerId: 'cu.customer_id',
+      technicianId: 't.id',
+    });
   if (!row) return null;
   return {
     id: row.id,

@@ -74,7 +74,10 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof ValidationError) {
     const fields = Object.fromEntries(
-      Object.entries((err.data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, (v as { message?: string }[])[0]?.message ?? 'is invalid']),
+      Object.entries((err.data ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        (v as { message?: string }[])[0]?.message ?? 'is invalid',
+      ]),
     );
     return new ApiError('VALIDATION_FAILED', undefined, fields);
   }

@@ -26,7 +26,12 @@ async function listOwn(deps: AppDeps, user: AuthUser, f: ListFilters) {
   if (f.priority) q.where('priority', f.priority);
   if (f.repairId !== undefined) q.where('repairId', f.repairId);
   // One event's notifications share a created_at (one transaction); the id keeps the order stable across pages.
-  const { results, total } = await q.orderBy([{ column: 'createdAt', order: 'desc' }, { column: 'id', order: 'desc' }]).page(f.page - 1, f.pageSize);
+  const { results, total } = await q
+    .orderBy([
+      { column: 'createdAt', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .page(f.page - 1, f.pageSize);
   return { items: results.map(presentNotification), page: f.page, pageSize: f.pageSize, total };
 }
 
@@ -94,7 +99,7 @@ export const notificationRoutes: AnyRoute[] = [
     method: 'post',
     path: '/notifications/:id/read',
     tag: 'notifications',
-    summary: 'Marks one of the caller\'s notifications read (reading it again keeps the first readAt); 404 for anyone else\'s',
+    summary: "Marks one of the caller's notifications read (reading it again keeps the first readAt); 404 for anyone else's",
     access: ALL,
     params: idParam,
     response: notificationSchema,

@@ -31,7 +31,9 @@ const batchRoute = (move: 'approve' | 'deny'): AnyRoute =>
       const items: RepairRecord[] = [];
       for (const repair of repairs.filter((r) => r.status === 'PENDING')) {
         try {
-          items.push(await performMove(deps, user, repair, move, { batchId: params.batchId, ...(body.reason ? { reason: body.reason } : {}) }));
+          items.push(
+            await performMove(deps, user, repair, move, { batchId: params.batchId, ...(body.reason ? { reason: body.reason } : {}) }),
+          );
         } catch (err) {
           // Decided meanwhile (another batch decision or a single move won the race): it is no longer
           // one of the batch's PENDING repairs, so it is skipped rather than failing the whole batch

@@ -43,13 +43,7 @@ function toApiError(err: unknown, move: Move): unknown {
  * the move is recorded. Permission is checked here (the workflow trusts its callers); the state
  * machine is checked by the workflow, which is the single writer of the repair's status.
  */
-export async function performMove(
-  deps: AppDeps,
-  user: AuthUser,
-  repair: Repair,
-  move: Move,
-  args: MoveFields,
-): Promise<RepairRecord> {
+export async function performMove(deps: AppDeps, user: AuthUser, repair: Repair, move: Move, args: MoveFields): Promise<RepairRecord> {
   const verdict = judgeMove(move, { ...user, userId: user.id }, repair);
   if (!verdict.ok && verdict.reason === 'FORBIDDEN') throw forbidden(`A ${user.role} may not ${move} this repair`);
   if (!verdict.ok) throw new ApiError('INVALID_TRANSITION', `cannot ${move} a repair that is ${repair.status}`);

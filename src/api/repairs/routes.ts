@@ -13,11 +13,23 @@ const ALL = ['customer', 'technician', 'admin'] as const;
 
 // Each body's schema parses into the move's fields, so the handler passes them on as they are.
 const MOVE_ROUTES: Record<Move, { summary: string; body: z.ZodType<MoveFields>; access: readonly Role[] }> = {
-  submit: { summary: 'REQUESTED → PENDING (assigned technician, admin); optional estimatedCost and notes', body: submitBody, access: ['technician', 'admin'] },
+  submit: {
+    summary: 'REQUESTED → PENDING (assigned technician, admin); optional estimatedCost and notes',
+    body: submitBody,
+    access: ['technician', 'admin'],
+  },
   approve: { summary: "PENDING → APPROVED (a user of the repair's customer, admin)", body: emptyBody, access: ['customer', 'admin'] },
-  deny: { summary: "PENDING → DENIED with a reason of 10+ characters (a user of the repair's customer, admin)", body: denyBody, access: ['customer', 'admin'] },
+  deny: {
+    summary: "PENDING → DENIED with a reason of 10+ characters (a user of the repair's customer, admin)",
+    body: denyBody,
+    access: ['customer', 'admin'],
+  },
   start: { summary: 'APPROVED → IN_PROGRESS (assigned technician, admin)', body: emptyBody, access: ['technician', 'admin'] },
-  complete: { summary: 'IN_PROGRESS → COMPLETED; prices the repair and applies the oldest pending reward (assigned technician, admin)', body: emptyBody, access: ['technician', 'admin'] },
+  complete: {
+    summary: 'IN_PROGRESS → COMPLETED; prices the repair and applies the oldest pending reward (assigned technician, admin)',
+    body: emptyBody,
+    access: ['technician', 'admin'],
+  },
   assign: { summary: 'Set or change the technician of a repair that is not finished (admin)', body: assignBody, access: ['admin'] },
 };
 

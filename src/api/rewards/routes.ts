@@ -48,18 +48,16 @@ const presentRedemption = (r: RedemptionRow): z.infer<typeof redemption> => ({
 });
 
 const redemptionsQuery = (knex: Knex | Knex.Transaction) =>
-  knex<RedemptionRow>('reward_redemptions as r')
-    .join('reward_options as o', 'o.id', 'r.reward_option_id')
-    .select({
-      id: 'r.id',
-      rewardOptionId: 'r.reward_option_id',
-      name: 'o.name',
-      pointsRequired: 'o.points_required',
-      status: 'r.status',
-      appliedToRepairId: 'r.applied_to_repair_id',
-      createdAt: 'r.created_at',
-      appliedAt: 'r.applied_at',
-    });
+  knex<RedemptionRow>('reward_redemptions as r').join('reward_options as o', 'o.id', 'r.reward_option_id').select({
+    id: 'r.id',
+    rewardOptionId: 'r.reward_option_id',
+    name: 'o.name',
+    pointsRequired: 'o.points_required',
+    status: 'r.status',
+    appliedToRepairId: 'r.applied_to_repair_id',
+    createdAt: 'r.created_at',
+    appliedAt: 'r.applied_at',
+  });
 
 export const rewardRoutes: AnyRoute[] = [
   defineRoute({
@@ -85,7 +83,13 @@ export const rewardRoutes: AnyRoute[] = [
     handler: async (_req, { db }) => {
       const items = await db.models.RewardOption.query().where('isActive', true).orderBy('pointsRequired').orderBy('id');
       return {
-        items: items.map((o) => ({ id: o.id, name: o.name, pointsRequired: o.pointsRequired, discountType: o.discountType, discountValue: o.discountValue })),
+        items: items.map((o) => ({
+          id: o.id,
+          name: o.name,
+          pointsRequired: o.pointsRequired,
+          discountType: o.discountType,
+          discountValue: o.discountValue,
+        })),
       };
     },
   }),
@@ -115,7 +119,12 @@ export const rewardRoutes: AnyRoute[] = [
           customerId: user.customerId as number,
           rewardOptionId: opt.id,
         });
-        await trx('reward_points').insert({ user_id: user.id, delta: -opt.pointsRequired, reason: 'redemption', ref: keys.redemptionPoints(created.id) });
+        await trx('reward_points').insert({
+          user_id: user.id,
+          delta: -opt.pointsRequired,
+          reason: 'redemption',
+          ref: keys.redemptionPoints(created.id),
+        });
         const [row] = (await redemptionsQuery(trx).where('r.id', created.id)) as RedemptionRow[];
         return presentRedemption(row as RedemptionRow);
       });

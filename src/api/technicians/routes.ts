@@ -22,11 +22,11 @@ export const technicianRoutes = [
     response: z.object({ items: z.array(technicianSchema) }),
     handler: async (_req, { db }) => {
       const rows: z.infer<typeof technicianSchema>[] = await technicianLoadQuery(db.knex).select({
-          id: 't.id',
-          userId: 'u.id',
-          username: 'u.username',
-          email: 'u.email',
-          phone: 'u.phone',
+        id: 't.id',
+        userId: 'u.id',
+        username: 'u.username',
+        email: 'u.email',
+        phone: 'u.phone',
         isActive: 't.is_active',
       });
       return { items: rows };

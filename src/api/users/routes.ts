@@ -50,7 +50,8 @@ export const userRoutes = [
     method: 'post',
     path: '/users',
     tag: 'users',
-    summary: 'Create a user; a technician user also gets a technician profile; a customer user may bring a referral code (both sides credited once)',
+    summary:
+      'Create a user; a technician user also gets a technician profile; a customer user may bring a referral code (both sides credited once)',
     access: ['admin'],
     body: createUserBody,
     status: 201,

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
  */
 export async function deliveryBacklog(knex: Knex): Promise<number> {
   const row = await knex
-    .from(knex.raw("notifications n cross join lateral jsonb_array_elements_text(n.channels) as c(channel)"))
+    .from(knex.raw('notifications n cross join lateral jsonb_array_elements_text(n.channels) as c(channel)'))
     .where('n.created_at', '>', knex.raw("now() - interval '1 day'"))
     .whereIn('c.channel', ['email', 'sms'])
     .whereNotExists(

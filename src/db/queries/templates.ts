@@ -10,7 +10,13 @@ export async function activeTemplate(db: Db, trx: Knex | Knex.Transaction, name:
   return t;
 }
 
-const DEFAULT_BRAND: BrandSettings = { companyName: 'RS Systems', logoUrl: null, primaryColor: '#0b5394', accentColor: '#f1c232', footerText: '' };
+const DEFAULT_BRAND: BrandSettings = {
+  companyName: 'RS Systems',
+  logoUrl: null,
+  primaryColor: '#0b5394',
+  accentColor: '#f1c232',
+  footerText: '',
+};
 
 export async function brandSettings(trx: Knex | Knex.Transaction): Promise<BrandSettings> {
   const b = await trx('brand_settings').where('id', 1).first<BrandSettings | undefined>();

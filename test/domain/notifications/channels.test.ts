@@ -25,7 +25,10 @@ describe('domain/notifications/channels', () => {
     const rank = (c: Channel) => ['sms', 'email', 'in_app'].indexOf(c);
     for (const priority of PRIORITIES) {
       const channels = channelsFor(priority);
-      assert.deepEqual(channels, [...channels].sort((a, b) => rank(a) - rank(b)));
+      assert.deepEqual(
+        channels,
+        [...channels].sort((a, b) => rank(a) - rank(b)),
+      );
     }
   });
 

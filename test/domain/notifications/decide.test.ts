@@ -122,7 +122,8 @@ describe('domain/notifications/decide', () => {
       it(`a non-urgent ${category} message is skipped when only ${category} is off, sent when another is`, () => {
         for (const priority of PRIORITIES.filter((p) => p !== 'URGENT')) {
           const off = prefs({ categories: { ...DEFAULT_PREFERENCES.categories, [category]: false } });
-          const decide = (cat: Category) => decideDelivery({ channel: 'email', priority, category: cat, preferences: off, address, now: OUTSIDE_QUIET });
+          const decide = (cat: Category) =>
+            decideDelivery({ channel: 'email', priority, category: cat, preferences: off, address, now: OUTSIDE_QUIET });
           assert.deepEqual(decide(category), { action: 'skip', reason: 'category_disabled' });
           for (const other of CATEGORIES.filter((c) => c !== category)) assert.deepEqual(decide(other), { action: 'send' });
         }
@@ -197,7 +198,10 @@ describe('domain/notifications/decide', () => {
     });
     it('then the address', () => {
       assert.deepEqual(decide({ ...everythingWrong, smsEnabled: true }, noAddress), { action: 'skip', reason: 'no_address' });
-      assert.deepEqual(decide({ ...everythingWrong, smsEnabled: true }, { ...noAddress, phone: '555' }), { action: 'skip', reason: 'invalid_phone' });
+      assert.deepEqual(decide({ ...everythingWrong, smsEnabled: true }, { ...noAddress, phone: '555' }), {
+        action: 'skip',
+        reason: 'invalid_phone',
+      });
     });
     it('then the category', () => {
       const address = { ...noAddress, phone: '+15551234567', phoneVerified: true };

@@ -32,7 +32,10 @@ describe('domain: daily digest', () => {
   describe('digestLines', () => {
     it('lists the newest first and counts what does not fit', () => {
       const { shown, more } = digestLines([item('old', 600), item('new', 5), item('mid', 60)], 2);
-      assert.deepEqual(shown.map((i) => i.title), ['new', 'mid']);
+      assert.deepEqual(
+        shown.map((i) => i.title),
+        ['new', 'mid'],
+      );
       assert.equal(more, 1);
       assert.equal(digestLines([item('a', 1)], 50).more, 0);
     });
@@ -41,7 +44,10 @@ describe('domain: daily digest', () => {
   describe('the list', () => {
     it('escapes every title and message, and links only web URLs', () => {
       const html = digestListHtml(
-        [item('<script>x</script>', 1, { actionUrl: 'https://portal.example/repairs/1' }), item('B & "C"', 2, { actionUrl: 'javascript:alert(1)' })],
+        [
+          item('<script>x</script>', 1, { actionUrl: 'https://portal.example/repairs/1' }),
+          item('B & "C"', 2, { actionUrl: 'javascript:alert(1)' }),
+        ],
         0,
         'https://portal.example',
       );
@@ -54,16 +60,29 @@ describe('domain: daily digest', () => {
 
     it('mentions the rest with a link to the notifications page', () => {
       assert.match(digestListHtml([item('a', 1)], 3, 'https://p.example'), /and 3 more in <a href="https:\/\/p\.example\/notifications">/);
-      assert.equal(digestListText([item('a', 1, { actionUrl: 'https://p.example/r/1' })], 2, 'https://p.example'), '- a: a message (https://p.example/r/1)\n…and 2 more: https://p.example/notifications');
+      assert.equal(
+        digestListText([item('a', 1, { actionUrl: 'https://p.example/r/1' })], 2, 'https://p.example'),
+        '- a: a message (https://p.example/r/1)\n…and 2 more: https://p.example/notifications',
+      );
     });
 
     it('is appended after the template body, inside the brand layout, and to the text', () => {
       const t = {
-        name: 'daily_digest', version: 1, title: 'Summary {{date}}', message: '{{count}} unread', emailSubject: '{{count}} unread',
-        emailHtml: '<p>Hi {{recipient.username}}</p>', emailText: 'Hi {{recipient.username}}', sms: 'x', requiredContext: ['count'],
+        name: 'daily_digest',
+        version: 1,
+        title: 'Summary {{date}}',
+        message: '{{count}} unread',
+        emailSubject: '{{count}} unread',
+        emailHtml: '<p>Hi {{recipient.username}}</p>',
+        emailText: 'Hi {{recipient.username}}',
+        sms: 'x',
+        requiredContext: ['count'],
       };
       const brand = { companyName: 'RS', logoUrl: null, primaryColor: '#000000', accentColor: '#ffffff', footerText: 'Footer' };
-      const r = renderTemplate(t, { recipient: { username: '<b>ann</b>' }, count: 2, date: '2026-11-30' }, brand, { html: '<ul><li>one</li></ul>', text: '- one' });
+      const r = renderTemplate(t, { recipient: { username: '<b>ann</b>' }, count: 2, date: '2026-11-30' }, brand, {
+        html: '<ul><li>one</li></ul>',
+        text: '- one',
+      });
       assert.ok(r.emailHtml.includes('<p>Hi &lt;b&gt;ann&lt;/b&gt;</p><ul><li>one</li></ul>'));
       assert.ok(r.emailHtml.indexOf('<ul><li>one</li></ul>') < r.emailHtml.indexOf('Footer'));
       assert.equal(r.emailText, 'Hi <b>ann</b>\n\n- one');

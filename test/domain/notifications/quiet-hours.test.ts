@@ -10,7 +10,7 @@ const endOf = (now: string, quiet: QuietHours) => quietHoursEnd(new Date(now), q
 type Case = [string, string, string, string, string, string | null];
 
 const CASES: Record<string, Case[]> = {
-  'UTC': [
+  UTC: [
     ['23:00, window crossing midnight → 07:00 next day', 'UTC', '22:00', '07:00', '2026-06-01T23:00:00Z', '2026-06-02T07:00:00.000Z'],
     ['exactly 22:00 (start) is quiet', 'UTC', '22:00', '07:00', '2026-06-01T22:00:00Z', '2026-06-02T07:00:00.000Z'],
     ['21:59:59.999 is not yet quiet', 'UTC', '22:00', '07:00', '2026-06-01T21:59:59.999Z', null],
@@ -44,40 +44,159 @@ const CASES: Record<string, Case[]> = {
     ['13:00 EDT inside 12:00-14:00', 'America/New_York', '12:00', '14:00', '2026-07-01T17:00:00Z', '2026-07-01T18:00:00.000Z'],
   ],
   'America/New_York, spring forward 2026-03-08 (02:00 EST → 03:00 EDT at 07:00Z)': [
-    ['23:00 EST 7 Mar → 07:00 EDT 8 Mar (not 12:00Z)', 'America/New_York', '22:00', '07:00', '2026-03-08T04:00:00Z', '2026-03-08T11:00:00.000Z'],
+    [
+      '23:00 EST 7 Mar → 07:00 EDT 8 Mar (not 12:00Z)',
+      'America/New_York',
+      '22:00',
+      '07:00',
+      '2026-03-08T04:00:00Z',
+      '2026-03-08T11:00:00.000Z',
+    ],
     ['01:30 EST → 07:00 EDT', 'America/New_York', '22:00', '07:00', '2026-03-08T06:30:00Z', '2026-03-08T11:00:00.000Z'],
     ['03:30 EDT → 07:00 EDT', 'America/New_York', '22:00', '07:00', '2026-03-08T07:30:00Z', '2026-03-08T11:00:00.000Z'],
-    ['end 02:30 does not exist: 00:00 EST → 03:00 EDT', 'America/New_York', '22:00', '02:30', '2026-03-08T05:00:00Z', '2026-03-08T07:00:00.000Z'],
-    ['end 02:30 does not exist: 01:59:59 EST → 03:00 EDT', 'America/New_York', '22:00', '02:30', '2026-03-08T06:59:59Z', '2026-03-08T07:00:00.000Z'],
+    [
+      'end 02:30 does not exist: 00:00 EST → 03:00 EDT',
+      'America/New_York',
+      '22:00',
+      '02:30',
+      '2026-03-08T05:00:00Z',
+      '2026-03-08T07:00:00.000Z',
+    ],
+    [
+      'end 02:30 does not exist: 01:59:59 EST → 03:00 EDT',
+      'America/New_York',
+      '22:00',
+      '02:30',
+      '2026-03-08T06:59:59Z',
+      '2026-03-08T07:00:00.000Z',
+    ],
     ['end 02:30 does not exist: 03:00 EDT is past it', 'America/New_York', '22:00', '02:30', '2026-03-08T07:00:00Z', null],
-    ['end 02:00 (the gap start) does not exist: 01:00 EST → 03:00 EDT', 'America/New_York', '00:00', '02:00', '2026-03-08T06:00:00Z', '2026-03-08T07:00:00.000Z'],
-    ['end 03:00 EDT exists: 01:30 EST → 03:00 EDT', 'America/New_York', '01:00', '03:00', '2026-03-08T06:30:00Z', '2026-03-08T07:00:00.000Z'],
+    [
+      'end 02:00 (the gap start) does not exist: 01:00 EST → 03:00 EDT',
+      'America/New_York',
+      '00:00',
+      '02:00',
+      '2026-03-08T06:00:00Z',
+      '2026-03-08T07:00:00.000Z',
+    ],
+    [
+      'end 03:00 EDT exists: 01:30 EST → 03:00 EDT',
+      'America/New_York',
+      '01:00',
+      '03:00',
+      '2026-03-08T06:30:00Z',
+      '2026-03-08T07:00:00.000Z',
+    ],
     ['window 02:00-02:30 lies in the gap: 01:59 EST is before it', 'America/New_York', '02:00', '02:30', '2026-03-08T06:59:00Z', null],
     ['window 02:00-02:30 lies in the gap: 03:00 EDT is after it', 'America/New_York', '02:00', '02:30', '2026-03-08T07:00:00Z', null],
-    ['start 02:30 in the gap: 03:00 EDT is inside → 08:00 EDT', 'America/New_York', '02:30', '08:00', '2026-03-08T07:00:00Z', '2026-03-08T12:00:00.000Z'],
+    [
+      'start 02:30 in the gap: 03:00 EDT is inside → 08:00 EDT',
+      'America/New_York',
+      '02:30',
+      '08:00',
+      '2026-03-08T07:00:00Z',
+      '2026-03-08T12:00:00.000Z',
+    ],
     ['start 02:30 in the gap: 01:59 EST is before it', 'America/New_York', '02:30', '08:00', '2026-03-08T06:59:00Z', null],
-    ['the day before is unaffected: 23:00 EST 6 Mar → 07:00 EST 7 Mar', 'America/New_York', '22:00', '07:00', '2026-03-07T04:00:00Z', '2026-03-07T12:00:00.000Z'],
-    ['the evening after: 23:00 EDT 8 Mar → 07:00 EDT 9 Mar', 'America/New_York', '22:00', '07:00', '2026-03-09T03:00:00Z', '2026-03-09T11:00:00.000Z'],
+    [
+      'the day before is unaffected: 23:00 EST 6 Mar → 07:00 EST 7 Mar',
+      'America/New_York',
+      '22:00',
+      '07:00',
+      '2026-03-07T04:00:00Z',
+      '2026-03-07T12:00:00.000Z',
+    ],
+    [
+      'the evening after: 23:00 EDT 8 Mar → 07:00 EDT 9 Mar',
+      'America/New_York',
+      '22:00',
+      '07:00',
+      '2026-03-09T03:00:00Z',
+      '2026-03-09T11:00:00.000Z',
+    ],
   ],
   'America/New_York, fall back 2026-11-01 (02:00 EDT → 01:00 EST at 06:00Z)': [
-    ['23:00 EDT 31 Oct → 07:00 EST 1 Nov (not 11:00Z)', 'America/New_York', '22:00', '07:00', '2026-11-01T03:00:00Z', '2026-11-01T12:00:00.000Z'],
+    [
+      '23:00 EDT 31 Oct → 07:00 EST 1 Nov (not 11:00Z)',
+      'America/New_York',
+      '22:00',
+      '07:00',
+      '2026-11-01T03:00:00Z',
+      '2026-11-01T12:00:00.000Z',
+    ],
     ['01:30 EDT (first) → 07:00 EST', 'America/New_York', '22:00', '07:00', '2026-11-01T05:30:00Z', '2026-11-01T12:00:00.000Z'],
     ['01:30 EST (second) → 07:00 EST', 'America/New_York', '22:00', '07:00', '2026-11-01T06:30:00Z', '2026-11-01T12:00:00.000Z'],
-    ['end 01:30 happens twice: from 23:00 EDT the first one, 01:30 EDT', 'America/New_York', '22:00', '01:30', '2026-11-01T03:00:00Z', '2026-11-01T05:30:00.000Z'],
-    ['end 01:30 happens twice: 01:29 EDT → 01:30 EDT', 'America/New_York', '22:00', '01:30', '2026-11-01T05:29:00Z', '2026-11-01T05:30:00.000Z'],
+    [
+      'end 01:30 happens twice: from 23:00 EDT the first one, 01:30 EDT',
+      'America/New_York',
+      '22:00',
+      '01:30',
+      '2026-11-01T03:00:00Z',
+      '2026-11-01T05:30:00.000Z',
+    ],
+    [
+      'end 01:30 happens twice: 01:29 EDT → 01:30 EDT',
+      'America/New_York',
+      '22:00',
+      '01:30',
+      '2026-11-01T05:29:00Z',
+      '2026-11-01T05:30:00.000Z',
+    ],
     ['end 01:30 happens twice: at 01:30 EDT the window is over', 'America/New_York', '22:00', '01:30', '2026-11-01T05:30:00Z', null],
     ['end 01:30 happens twice: 01:59 EDT is outside', 'America/New_York', '22:00', '01:30', '2026-11-01T05:59:00Z', null],
-    ['end 01:30 happens twice: clock back at 01:15 EST → the second 01:30', 'America/New_York', '22:00', '01:30', '2026-11-01T06:15:00Z', '2026-11-01T06:30:00.000Z'],
+    [
+      'end 01:30 happens twice: clock back at 01:15 EST → the second 01:30',
+      'America/New_York',
+      '22:00',
+      '01:30',
+      '2026-11-01T06:15:00Z',
+      '2026-11-01T06:30:00.000Z',
+    ],
     ['end 01:30 happens twice: at 01:30 EST the window is over', 'America/New_York', '22:00', '01:30', '2026-11-01T06:30:00Z', null],
-    ['end 01:00 happens twice: 00:30 EDT → 01:00 EDT', 'America/New_York', '00:00', '01:00', '2026-11-01T04:30:00Z', '2026-11-01T05:00:00.000Z'],
-    ['window 01:00-02:00 spans both 01:xx hours: 01:10 EDT → 02:00 EST', 'America/New_York', '01:00', '02:00', '2026-11-01T05:10:00Z', '2026-11-01T07:00:00.000Z'],
-    ['23:30 EDT 31 Oct, window to 06:00 → 06:00 EST', 'America/New_York', '23:00', '06:00', '2026-11-01T03:30:00Z', '2026-11-01T11:00:00.000Z'],
-    ['the evening after: 23:00 EST 1 Nov → 07:00 EST 2 Nov', 'America/New_York', '22:00', '07:00', '2026-11-02T04:00:00Z', '2026-11-02T12:00:00.000Z'],
+    [
+      'end 01:00 happens twice: 00:30 EDT → 01:00 EDT',
+      'America/New_York',
+      '00:00',
+      '01:00',
+      '2026-11-01T04:30:00Z',
+      '2026-11-01T05:00:00.000Z',
+    ],
+    [
+      'window 01:00-02:00 spans both 01:xx hours: 01:10 EDT → 02:00 EST',
+      'America/New_York',
+      '01:00',
+      '02:00',
+      '2026-11-01T05:10:00Z',
+      '2026-11-01T07:00:00.000Z',
+    ],
+    [
+      '23:30 EDT 31 Oct, window to 06:00 → 06:00 EST',
+      'America/New_York',
+      '23:00',
+      '06:00',
+      '2026-11-01T03:30:00Z',
+      '2026-11-01T11:00:00.000Z',
+    ],
+    [
+      'the evening after: 23:00 EST 1 Nov → 07:00 EST 2 Nov',
+      'America/New_York',
+      '22:00',
+      '07:00',
+      '2026-11-02T04:00:00Z',
+      '2026-11-02T12:00:00.000Z',
+    ],
   ],
   'Europe/London (GMT +00:00, BST +01:00)': [
     ['23:30 GMT 10 Jan → 06:00 GMT 11 Jan', 'Europe/London', '23:00', '06:00', '2026-01-10T23:30:00Z', '2026-01-11T06:00:00.000Z'],
     ['23:30 BST 1 Jul → 06:00 BST 2 Jul', 'Europe/London', '23:00', '06:00', '2026-07-01T22:30:00Z', '2026-07-02T05:00:00.000Z'],
-    ['exactly 23:00 BST (start), still 22:00 in UTC', 'Europe/London', '23:00', '06:00', '2026-07-01T22:00:00Z', '2026-07-02T05:00:00.000Z'],
+    [
+      'exactly 23:00 BST (start), still 22:00 in UTC',
+      'Europe/London',
+      '23:00',
+      '06:00',
+      '2026-07-01T22:00:00Z',
+      '2026-07-02T05:00:00.000Z',
+    ],
     ['22:59 BST is not yet quiet', 'Europe/London', '23:00', '06:00', '2026-07-01T21:59:00Z', null],
     ['exactly 06:00 BST (end), 05:00 in UTC', 'Europe/London', '23:00', '06:00', '2026-07-02T05:00:00Z', null],
     ['05:30 UTC is 06:30 BST: outside although UTC says inside', 'Europe/London', '23:00', '06:00', '2026-07-02T05:30:00Z', null],
@@ -86,50 +205,149 @@ const CASES: Record<string, Case[]> = {
     ['23:30 GMT 28 Mar → 06:00 BST 29 Mar', 'Europe/London', '23:00', '06:00', '2026-03-28T23:30:00Z', '2026-03-29T05:00:00.000Z'],
     ['00:30 GMT → 06:00 BST', 'Europe/London', '23:00', '06:00', '2026-03-29T00:30:00Z', '2026-03-29T05:00:00.000Z'],
     ['02:30 BST → 06:00 BST', 'Europe/London', '23:00', '06:00', '2026-03-29T01:30:00Z', '2026-03-29T05:00:00.000Z'],
-    ['end 01:30 does not exist: 00:15 GMT → 02:00 BST', 'Europe/London', '00:00', '01:30', '2026-03-29T00:15:00Z', '2026-03-29T01:00:00.000Z'],
+    [
+      'end 01:30 does not exist: 00:15 GMT → 02:00 BST',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-03-29T00:15:00Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
     ['end 01:30 does not exist: 02:00 BST is past it', 'Europe/London', '00:00', '01:30', '2026-03-29T01:00:00Z', null],
-    ['end 01:00 (the gap start) does not exist: 00:59 GMT → 02:00 BST', 'Europe/London', '23:00', '01:00', '2026-03-29T00:59:00Z', '2026-03-29T01:00:00.000Z'],
+    [
+      'end 01:00 (the gap start) does not exist: 00:59 GMT → 02:00 BST',
+      'Europe/London',
+      '23:00',
+      '01:00',
+      '2026-03-29T00:59:00Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
   ],
   'Europe/London, fall back 2026-10-25 (02:00 BST → 01:00 GMT at 01:00Z)': [
     ['23:30 BST 24 Oct → 06:00 GMT 25 Oct', 'Europe/London', '23:00', '06:00', '2026-10-24T22:30:00Z', '2026-10-25T06:00:00.000Z'],
     ['01:30 BST (first) → 06:00 GMT', 'Europe/London', '23:00', '06:00', '2026-10-25T00:30:00Z', '2026-10-25T06:00:00.000Z'],
     ['01:30 GMT (second) → 06:00 GMT', 'Europe/London', '23:00', '06:00', '2026-10-25T01:30:00Z', '2026-10-25T06:00:00.000Z'],
-    ['end 01:30 happens twice: 00:30 BST → 01:30 BST', 'Europe/London', '00:00', '01:30', '2026-10-24T23:30:00Z', '2026-10-25T00:30:00.000Z'],
-    ['end 01:30 happens twice: clock back at 01:10 GMT → 01:30 GMT', 'Europe/London', '00:00', '01:30', '2026-10-25T01:10:00Z', '2026-10-25T01:30:00.000Z'],
+    [
+      'end 01:30 happens twice: 00:30 BST → 01:30 BST',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-10-24T23:30:00Z',
+      '2026-10-25T00:30:00.000Z',
+    ],
+    [
+      'end 01:30 happens twice: clock back at 01:10 GMT → 01:30 GMT',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-10-25T01:10:00Z',
+      '2026-10-25T01:30:00.000Z',
+    ],
     ['end 01:30 happens twice: 01:45 BST is outside', 'Europe/London', '00:00', '01:30', '2026-10-25T00:45:00Z', null],
   ],
   'Asia/Kolkata (IST +05:30, no DST)': [
-    ['exactly 21:30 IST (start) → 06:15 IST next day', 'Asia/Kolkata', '21:30', '06:15', '2026-05-10T16:00:00Z', '2026-05-11T00:45:00.000Z'],
+    [
+      'exactly 21:30 IST (start) → 06:15 IST next day',
+      'Asia/Kolkata',
+      '21:30',
+      '06:15',
+      '2026-05-10T16:00:00Z',
+      '2026-05-11T00:45:00.000Z',
+    ],
     ['21:29 IST is not yet quiet', 'Asia/Kolkata', '21:30', '06:15', '2026-05-10T15:59:00Z', null],
     ['00:00 IST 11 May (18:30Z the day before)', 'Asia/Kolkata', '21:30', '06:15', '2026-05-10T18:30:00Z', '2026-05-11T00:45:00.000Z'],
     ['06:14:59 IST', 'Asia/Kolkata', '21:30', '06:15', '2026-05-11T00:44:59Z', '2026-05-11T00:45:00.000Z'],
     ['exactly 06:15 IST (end)', 'Asia/Kolkata', '21:30', '06:15', '2026-05-11T00:45:00Z', null],
-    ['00:30 IST 11 May, window 22:00-07:00 → 07:00 IST 11 May', 'Asia/Kolkata', '22:00', '07:00', '2026-05-10T19:00:00Z', '2026-05-11T01:30:00.000Z'],
-    ['00:30 IST 11 May, window 00:00-02:00 → 02:00 IST, still 10 May in UTC', 'Asia/Kolkata', '00:00', '02:00', '2026-05-10T19:00:00Z', '2026-05-10T20:30:00.000Z'],
+    [
+      '00:30 IST 11 May, window 22:00-07:00 → 07:00 IST 11 May',
+      'Asia/Kolkata',
+      '22:00',
+      '07:00',
+      '2026-05-10T19:00:00Z',
+      '2026-05-11T01:30:00.000Z',
+    ],
+    [
+      '00:30 IST 11 May, window 00:00-02:00 → 02:00 IST, still 10 May in UTC',
+      'Asia/Kolkata',
+      '00:00',
+      '02:00',
+      '2026-05-10T19:00:00Z',
+      '2026-05-10T20:30:00.000Z',
+    ],
     ['13:15 IST inside 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T07:45:00Z', '2026-05-10T09:00:00.000Z'],
     ['12:59 IST before 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T07:29:00Z', null],
     ['exactly 14:30 IST ends 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T09:00:00Z', null],
   ],
   'Pacific/Auckland (NZST +12:00, NZDT +13:00)': [
-    ['22:30 NZDT 15 Jan → 07:00 NZDT 16 Jan, the same UTC day', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T09:30:00Z', '2026-01-15T18:00:00.000Z'],
+    [
+      '22:30 NZDT 15 Jan → 07:00 NZDT 16 Jan, the same UTC day',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-01-15T09:30:00Z',
+      '2026-01-15T18:00:00.000Z',
+    ],
     ['00:30 NZDT 16 Jan (15 Jan in UTC)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T11:30:00Z', '2026-01-15T18:00:00.000Z'],
     ['exactly 22:00 NZDT (start)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T09:00:00Z', '2026-01-15T18:00:00.000Z'],
     ['exactly 07:00 NZDT (end)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T18:00:00Z', null],
     ['22:30 NZST 1 Jul → 07:00 NZST 2 Jul', 'Pacific/Auckland', '22:00', '07:00', '2026-07-01T10:30:00Z', '2026-07-01T19:00:00.000Z'],
-    ['DST ends 5 Apr: 22:30 NZDT 4 Apr → 07:00 NZST 5 Apr', 'Pacific/Auckland', '22:00', '07:00', '2026-04-04T09:30:00Z', '2026-04-04T19:00:00.000Z'],
-    ['DST starts 27 Sep: 22:30 NZST 26 Sep → 07:00 NZDT 27 Sep', 'Pacific/Auckland', '22:00', '07:00', '2026-09-26T10:30:00Z', '2026-09-26T18:00:00.000Z'],
-    ['DST starts 27 Sep: end 02:30 does not exist → 03:00 NZDT', 'Pacific/Auckland', '22:00', '02:30', '2026-09-26T13:00:00Z', '2026-09-26T14:00:00.000Z'],
+    [
+      'DST ends 5 Apr: 22:30 NZDT 4 Apr → 07:00 NZST 5 Apr',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-04-04T09:30:00Z',
+      '2026-04-04T19:00:00.000Z',
+    ],
+    [
+      'DST starts 27 Sep: 22:30 NZST 26 Sep → 07:00 NZDT 27 Sep',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-09-26T10:30:00Z',
+      '2026-09-26T18:00:00.000Z',
+    ],
+    [
+      'DST starts 27 Sep: end 02:30 does not exist → 03:00 NZDT',
+      'Pacific/Auckland',
+      '22:00',
+      '02:30',
+      '2026-09-26T13:00:00Z',
+      '2026-09-26T14:00:00.000Z',
+    ],
     // The clock falls back out of the window (03:00 NZDT → 02:00 NZST) and re-enters it at 02:30 NZST;
     // the end is still the wall-clock 03:30, as the window is defined by its end, not by the first exit.
-    ['DST ends 5 Apr: 02:30 NZDT, window 02:30-03:30 → 03:30 NZST', 'Pacific/Auckland', '02:30', '03:30', '2026-04-04T13:30:00Z', '2026-04-04T15:30:00.000Z'],
+    [
+      'DST ends 5 Apr: 02:30 NZDT, window 02:30-03:30 → 03:30 NZST',
+      'Pacific/Auckland',
+      '02:30',
+      '03:30',
+      '2026-04-04T13:30:00Z',
+      '2026-04-04T15:30:00.000Z',
+    ],
     ['12:00 NZST is outside', 'Pacific/Auckland', '22:00', '07:00', '2026-07-01T00:00:00Z', null],
   ],
 };
 
 describe('domain/notifications/quiet-hours', () => {
   describe('isValidTimeOfDay', () => {
-    for (const s of ['00:00', '07:00', '09:30', '12:00', '22:00', '23:59']) it(`accepts ${s}`, () => assert.equal(isValidTimeOfDay(s), true));
-    for (const s of ['', '24:00', '23:60', '7:00', '07:0', '0700', '07:00:00', ' 07:00', '07:00 ', '-1:00', 'ab:cd', '07.00', '１２:００']) {
+    for (const s of ['00:00', '07:00', '09:30', '12:00', '22:00', '23:59'])
+      it(`accepts ${s}`, () => assert.equal(isValidTimeOfDay(s), true));
+    for (const s of [
+      '',
+      '24:00',
+      '23:60',
+      '7:00',
+      '07:0',
+      '0700',
+      '07:00:00',
+      ' 07:00',
+      '07:00 ',
+      '-1:00',
+      'ab:cd',
+      '07.00',
+      '１２:００',
+    ]) {
       it(`refuses ${JSON.stringify(s)}`, () => assert.equal(isValidTimeOfDay(s), false));
     }
   });
@@ -185,7 +403,10 @@ describe('domain/notifications/quiet-hours', () => {
       const cache = new Map<string, Intl.DateTimeFormat>();
       const fmt = (key: string, make: () => Intl.DateTimeFormat) => cache.get(key) ?? cache.set(key, make()).get(key)!;
       const hhmm = (instant: number, timeZone: string) =>
-        fmt(`t ${timeZone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(instant);
+        fmt(
+          `t ${timeZone}`,
+          () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+        ).format(instant);
       const offsetName = (instant: number, timeZone: string) =>
         fmt(`o ${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })).format(instant);
       const inside = (instant: number, w: QuietHours) => {
@@ -194,14 +415,78 @@ describe('domain/notifications/quiet-hours', () => {
       };
 
       const sweeps: [string, string, [string, string][]][] = [
-        ['America/New_York', '2026-03-07T00:00:00Z', [['22:00', '07:00'], ['01:30', '02:30'], ['00:00', '01:30'], ['02:15', '03:15'], ['09:00', '17:00']]],
-        ['America/New_York', '2026-10-31T00:00:00Z', [['22:00', '07:00'], ['00:00', '01:30'], ['01:00', '02:00'], ['01:15', '01:45'], ['09:00', '17:00']]],
-        ['Europe/London', '2026-03-28T00:00:00Z', [['23:00', '06:00'], ['00:30', '01:30'], ['01:00', '02:00']]],
-        ['Europe/London', '2026-10-24T00:00:00Z', [['23:00', '06:00'], ['00:30', '01:30'], ['01:00', '02:00']]],
-        ['Asia/Kolkata', '2026-05-09T00:00:00Z', [['21:30', '06:15'], ['13:00', '14:30']]],
-        ['Pacific/Auckland', '2026-04-03T00:00:00Z', [['22:00', '07:00'], ['02:30', '03:30']]],
-        ['Pacific/Auckland', '2026-09-25T00:00:00Z', [['22:00', '07:00'], ['01:30', '02:30']]],
-        ['UTC', '2026-06-01T00:00:00Z', [['22:00', '07:00'], ['09:00', '17:00']]],
+        [
+          'America/New_York',
+          '2026-03-07T00:00:00Z',
+          [
+            ['22:00', '07:00'],
+            ['01:30', '02:30'],
+            ['00:00', '01:30'],
+            ['02:15', '03:15'],
+            ['09:00', '17:00'],
+          ],
+        ],
+        [
+          'America/New_York',
+          '2026-10-31T00:00:00Z',
+          [
+            ['22:00', '07:00'],
+            ['00:00', '01:30'],
+            ['01:00', '02:00'],
+            ['01:15', '01:45'],
+            ['09:00', '17:00'],
+          ],
+        ],
+        [
+          'Europe/London',
+          '2026-03-28T00:00:00Z',
+          [
+            ['23:00', '06:00'],
+            ['00:30', '01:30'],
+            ['01:00', '02:00'],
+          ],
+        ],
+        [
+          'Europe/London',
+          '2026-10-24T00:00:00Z',
+          [
+            ['23:00', '06:00'],
+            ['00:30', '01:30'],
+            ['01:00', '02:00'],
+          ],
+        ],
+        [
+          'Asia/Kolkata',
+          '2026-05-09T00:00:00Z',
+          [
+            ['21:30', '06:15'],
+            ['13:00', '14:30'],
+          ],
+        ],
+        [
+          'Pacific/Auckland',
+          '2026-04-03T00:00:00Z',
+          [
+            ['22:00', '07:00'],
+            ['02:30', '03:30'],
+          ],
+        ],
+        [
+          'Pacific/Auckland',
+          '2026-09-25T00:00:00Z',
+          [
+            ['22:00', '07:00'],
+            ['01:30', '02:30'],
+          ],
+        ],
+        [
+          'UTC',
+          '2026-06-01T00:00:00Z',
+          [
+            ['22:00', '07:00'],
+            ['09:00', '17:00'],
+          ],
+        ],
       ];
       const STEP = 10 * 60_000;
 

@@ -17,7 +17,8 @@ export const TEMPLATE: NotificationTemplate = {
   title: 'Repair #{{repair.id}} denied',
   message: 'The customer denied repair #{{ repair.id }} on unit {{repair.unitNumber}}: {{reason}}',
   emailSubject: 'Denied: repair #{{repair.id}} on unit {{ repair.unitNumber }}',
-  emailHtml: '<p>Unit <strong>{{repair.unitNumber}}</strong> was denied.</p><p>Reason: {{reason}}</p><p><a href="{{actionUrl}}">Open</a></p>',
+  emailHtml:
+    '<p>Unit <strong>{{repair.unitNumber}}</strong> was denied.</p><p>Reason: {{reason}}</p><p><a href="{{actionUrl}}">Open</a></p>',
   emailText: 'Unit {{repair.unitNumber}} was denied. Reason: {{reason}}\nOpen: {{actionUrl}}',
   sms: '{{brand.companyName}}: repair #{{repair.id}} denied: {{reason}}',
   requiredContext: ['repair.id', 'repair.unitNumber', 'reason', 'actionUrl'],

@@ -39,7 +39,11 @@ describe('domain/notifications/templates: the branded email layout', () => {
   });
 
   it('refuses colours that could smuggle CSS, falling back to the default palette', () => {
-    const html = renderTemplate(TEMPLATE, CONTEXT, { ...BRAND, primaryColor: 'red;background:url(https://evil)', accentColor: '"><script>' }).emailHtml;
+    const html = renderTemplate(TEMPLATE, CONTEXT, {
+      ...BRAND,
+      primaryColor: 'red;background:url(https://evil)',
+      accentColor: '"><script>',
+    }).emailHtml;
     assert.match(html, /background:#0b5394;/);
     assert.match(html, /border-bottom:4px solid #f1c232;/);
     assert.doesNotMatch(html, /evil|<script>/);

@@ -57,7 +57,8 @@ describe('domain/notifications/templates', () => {
             assert.equal(err.name, 'TemplateContextError');
             assert.equal(err.template, 'repair_denied');
             assert.deepEqual(err.missing, ['repair.unitNumber', 'reason', 'actionUrl']);
-            for (const word of ['repair_denied', 'repair.unitNumber', 'reason', 'actionUrl']) assert.match(err.message, new RegExp(word.replace('.', '\\.')));
+            for (const word of ['repair_denied', 'repair.unitNumber', 'reason', 'actionUrl'])
+              assert.match(err.message, new RegExp(word.replace('.', '\\.')));
             assert.doesNotMatch(err.message, /repair\.id/);
             return true;
           },
@@ -65,21 +66,30 @@ describe('domain/notifications/templates', () => {
       });
 
       it('lists everything with an empty context', () => {
-        assert.throws(() => renderTemplate(TEMPLATE, {}, BRAND), (err: any) => {
-          assert.deepEqual(err.missing, TEMPLATE.requiredContext);
-          return true;
-        });
+        assert.throws(
+          () => renderTemplate(TEMPLATE, {}, BRAND),
+          (err: any) => {
+            assert.deepEqual(err.missing, TEMPLATE.requiredContext);
+            return true;
+          },
+        );
       });
 
       it('counts null as missing, and a parent that is not an object', () => {
-        assert.throws(() => renderTemplate(TEMPLATE, { ...CONTEXT, reason: null }, BRAND), (err: any) => {
-          assert.deepEqual(err.missing, ['reason']);
-          return true;
-        });
-        assert.throws(() => renderTemplate(TEMPLATE, { ...CONTEXT, repair: 'TRK-7' }, BRAND), (err: any) => {
-          assert.deepEqual(err.missing, ['repair.id', 'repair.unitNumber']);
-          return true;
-        });
+        assert.throws(
+          () => renderTemplate(TEMPLATE, { ...CONTEXT, reason: null }, BRAND),
+          (err: any) => {
+            assert.deepEqual(err.missing, ['reason']);
+            return true;
+          },
+        );
+        assert.throws(
+          () => renderTemplate(TEMPLATE, { ...CONTEXT, repair: 'TRK-7' }, BRAND),
+          (err: any) => {
+            assert.deepEqual(err.missing, ['repair.id', 'repair.unitNumber']);
+            return true;
+          },
+        );
       });
 
       it('counts an empty string, zero and false as present', () => {
@@ -88,10 +98,13 @@ describe('domain/notifications/templates', () => {
       });
 
       it('names a variable required twice only once', () => {
-        assert.throws(() => renderTemplate(uniform('{{a}}', ['a', 'a']), {}, BRAND), (err: any) => {
-          assert.deepEqual(err.missing, ['a']);
-          return true;
-        });
+        assert.throws(
+          () => renderTemplate(uniform('{{a}}', ['a', 'a']), {}, BRAND),
+          (err: any) => {
+            assert.deepEqual(err.missing, ['a']);
+            return true;
+          },
+        );
       });
 
       it('can require a brand value, which the brand always supplies', () => {
@@ -163,7 +176,8 @@ describe('domain/notifications/templates', () => {
 
       it('leaves the plain-text fields unescaped', () => {
         const r = renderTemplate(uniform('Reason: {{reason}}'), { reason: attack }, BRAND);
-        for (const field of ['title', 'message', 'emailSubject', 'emailText', 'sms'] as const) assert.equal(r[field], `Reason: ${attack}`, field);
+        for (const field of ['title', 'message', 'emailSubject', 'emailText', 'sms'] as const)
+          assert.equal(r[field], `Reason: ${attack}`, field);
       });
 
       it('escapes the subject where the layout uses it as the page title', () => {
