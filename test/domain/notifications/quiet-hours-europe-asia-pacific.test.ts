@@ -1,0 +1,151 @@
+import { describeCases, type Case } from './quiet-hours-fixtures';
+
+// Zones for what New York does not cover: DST changes on other dates, a half-hour offset without DST,
+// and DST in the southern hemisphere.
+const CASES: Record<string, Case[]> = {
+  'Europe/London (GMT +00:00, BST +01:00)': [
+    ['23:30 GMT 10 Jan → 06:00 GMT 11 Jan', 'Europe/London', '23:00', '06:00', '2026-01-10T23:30:00Z', '2026-01-11T06:00:00.000Z'],
+    ['23:30 BST 1 Jul → 06:00 BST 2 Jul', 'Europe/London', '23:00', '06:00', '2026-07-01T22:30:00Z', '2026-07-02T05:00:00.000Z'],
+    [
+      'exactly 23:00 BST (start), still 22:00 in UTC',
+      'Europe/London',
+      '23:00',
+      '06:00',
+      '2026-07-01T22:00:00Z',
+      '2026-07-02T05:00:00.000Z',
+    ],
+    ['22:59 BST is not yet quiet', 'Europe/London', '23:00', '06:00', '2026-07-01T21:59:00Z', null],
+    ['exactly 06:00 BST (end), 05:00 in UTC', 'Europe/London', '23:00', '06:00', '2026-07-02T05:00:00Z', null],
+    ['05:30 UTC is 06:30 BST: outside although UTC says inside', 'Europe/London', '23:00', '06:00', '2026-07-02T05:30:00Z', null],
+  ],
+  'Europe/London, spring forward 2026-03-29 (01:00 GMT → 02:00 BST at 01:00Z)': [
+    ['23:30 GMT 28 Mar → 06:00 BST 29 Mar', 'Europe/London', '23:00', '06:00', '2026-03-28T23:30:00Z', '2026-03-29T05:00:00.000Z'],
+    ['00:30 GMT → 06:00 BST', 'Europe/London', '23:00', '06:00', '2026-03-29T00:30:00Z', '2026-03-29T05:00:00.000Z'],
+    ['02:30 BST → 06:00 BST', 'Europe/London', '23:00', '06:00', '2026-03-29T01:30:00Z', '2026-03-29T05:00:00.000Z'],
+    [
+      'end 01:30 does not exist: 00:15 GMT → 02:00 BST',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-03-29T00:15:00Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
+    ['end 01:30 does not exist: 02:00 BST is past it', 'Europe/London', '00:00', '01:30', '2026-03-29T01:00:00Z', null],
+    [
+      'end 01:00 (the gap start) does not exist: 00:59 GMT → 02:00 BST',
+      'Europe/London',
+      '23:00',
+      '01:00',
+      '2026-03-29T00:59:00Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
+  ],
+  'Europe/London, fall back 2026-10-25 (02:00 BST → 01:00 GMT at 01:00Z)': [
+    ['23:30 BST 24 Oct → 06:00 GMT 25 Oct', 'Europe/London', '23:00', '06:00', '2026-10-24T22:30:00Z', '2026-10-25T06:00:00.000Z'],
+    ['01:30 BST (first) → 06:00 GMT', 'Europe/London', '23:00', '06:00', '2026-10-25T00:30:00Z', '2026-10-25T06:00:00.000Z'],
+    ['01:30 GMT (second) → 06:00 GMT', 'Europe/London', '23:00', '06:00', '2026-10-25T01:30:00Z', '2026-10-25T06:00:00.000Z'],
+    [
+      'end 01:30 happens twice: 00:30 BST → 01:30 BST',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-10-24T23:30:00Z',
+      '2026-10-25T00:30:00.000Z',
+    ],
+    [
+      'end 01:30 happens twice: clock back at 01:10 GMT → 01:30 GMT',
+      'Europe/London',
+      '00:00',
+      '01:30',
+      '2026-10-25T01:10:00Z',
+      '2026-10-25T01:30:00.000Z',
+    ],
+    ['end 01:30 happens twice: 01:45 BST is outside', 'Europe/London', '00:00', '01:30', '2026-10-25T00:45:00Z', null],
+  ],
+  'Asia/Kolkata (IST +05:30, no DST)': [
+    [
+      'exactly 21:30 IST (start) → 06:15 IST next day',
+      'Asia/Kolkata',
+      '21:30',
+      '06:15',
+      '2026-05-10T16:00:00Z',
+      '2026-05-11T00:45:00.000Z',
+    ],
+    ['21:29 IST is not yet quiet', 'Asia/Kolkata', '21:30', '06:15', '2026-05-10T15:59:00Z', null],
+    ['00:00 IST 11 May (18:30Z the day before)', 'Asia/Kolkata', '21:30', '06:15', '2026-05-10T18:30:00Z', '2026-05-11T00:45:00.000Z'],
+    ['06:14:59 IST', 'Asia/Kolkata', '21:30', '06:15', '2026-05-11T00:44:59Z', '2026-05-11T00:45:00.000Z'],
+    ['exactly 06:15 IST (end)', 'Asia/Kolkata', '21:30', '06:15', '2026-05-11T00:45:00Z', null],
+    [
+      '00:30 IST 11 May, window 22:00-07:00 → 07:00 IST 11 May',
+      'Asia/Kolkata',
+      '22:00',
+      '07:00',
+      '2026-05-10T19:00:00Z',
+      '2026-05-11T01:30:00.000Z',
+    ],
+    [
+      '00:30 IST 11 May, window 00:00-02:00 → 02:00 IST, still 10 May in UTC',
+      'Asia/Kolkata',
+      '00:00',
+      '02:00',
+      '2026-05-10T19:00:00Z',
+      '2026-05-10T20:30:00.000Z',
+    ],
+    ['13:15 IST inside 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T07:45:00Z', '2026-05-10T09:00:00.000Z'],
+    ['12:59 IST before 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T07:29:00Z', null],
+    ['exactly 14:30 IST ends 13:00-14:30', 'Asia/Kolkata', '13:00', '14:30', '2026-05-10T09:00:00Z', null],
+  ],
+  'Pacific/Auckland (NZST +12:00, NZDT +13:00)': [
+    [
+      '22:30 NZDT 15 Jan → 07:00 NZDT 16 Jan, the same UTC day',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-01-15T09:30:00Z',
+      '2026-01-15T18:00:00.000Z',
+    ],
+    ['00:30 NZDT 16 Jan (15 Jan in UTC)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T11:30:00Z', '2026-01-15T18:00:00.000Z'],
+    ['exactly 22:00 NZDT (start)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T09:00:00Z', '2026-01-15T18:00:00.000Z'],
+    ['exactly 07:00 NZDT (end)', 'Pacific/Auckland', '22:00', '07:00', '2026-01-15T18:00:00Z', null],
+    ['22:30 NZST 1 Jul → 07:00 NZST 2 Jul', 'Pacific/Auckland', '22:00', '07:00', '2026-07-01T10:30:00Z', '2026-07-01T19:00:00.000Z'],
+    [
+      'DST ends 5 Apr: 22:30 NZDT 4 Apr → 07:00 NZST 5 Apr',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-04-04T09:30:00Z',
+      '2026-04-04T19:00:00.000Z',
+    ],
+    [
+      'DST starts 27 Sep: 22:30 NZST 26 Sep → 07:00 NZDT 27 Sep',
+      'Pacific/Auckland',
+      '22:00',
+      '07:00',
+      '2026-09-26T10:30:00Z',
+      '2026-09-26T18:00:00.000Z',
+    ],
+    [
+      'DST starts 27 Sep: end 02:30 does not exist → 03:00 NZDT',
+      'Pacific/Auckland',
+      '22:00',
+      '02:30',
+      '2026-09-26T13:00:00Z',
+      '2026-09-26T14:00:00.000Z',
+    ],
+    // The clock falls back out of the window (03:00 NZDT → 02:00 NZST) and re-enters it at 02:30 NZST;
+    // the end is still the wall-clock 03:30, as the window is defined by its end, not by the first exit.
+    [
+      'DST ends 5 Apr: 02:30 NZDT, window 02:30-03:30 → 03:30 NZST',
+      'Pacific/Auckland',
+      '02:30',
+      '03:30',
+      '2026-04-04T13:30:00Z',
+      '2026-04-04T15:30:00.000Z',
+    ],
+    ['12:00 NZST is outside', 'Pacific/Auckland', '22:00', '07:00', '2026-07-01T00:00:00Z', null],
+  ],
+};
+
+describe('domain/notifications/quiet-hours', () => {
+  describe('quietHoursEnd', () => describeCases(CASES));
+});
