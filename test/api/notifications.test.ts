@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { eventually } from '../support/eventually';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
+import { ok, requests } from './requests';
 
 const ITEM_FIELDS = [
   'actionUrl',
@@ -43,14 +44,7 @@ describe('api: notifications and preferences', () => {
   });
   after(() => h?.close());
 
-  const get = (token: string | undefined, path: string) => h.request('GET', path, token ? { token } : {});
-  const post = (token: string | undefined, path: string, body?: unknown) =>
-    h.request('POST', path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
-  const put = (token: string | undefined, path: string, body: unknown) => h.request('PUT', path, { ...(token ? { token } : {}), body });
-  const ok = <T extends { status: number; body: any }>(res: T, status = 200): T['body'] => {
-    assert.equal(res.status, status, JSON.stringify(res.body));
-    return res.body;
-  };
+  const { get, post } = requests(() => h);
   const listOf = async (name: string, query = '') => ok(await get(t[name], `/api/notifications${query}`));
 
   describe('a full repair lifecycle', () => {
@@ -255,83 +249,6 @@ describe('api: notifications and preferences', () => {
       assert.ok(items.every((n: any) => n.isRead && typeof n.readAt === 'string'));
       assert.equal(ok(await get(t.ned, '/api/notifications/unread')).total, 3, 'other users are untouched');
       assert.deepEqual(ok(await post(t.olga, '/api/notifications/read-all')), { count: 0 });
-    });
-  });
-
-  describe('preferences', () => {
-    const DEFAULTS = {
-      emailEnabled: true,
-      smsEnabled: true,
-      categories: { repair_status: true, assignment: true, approval: true, reward: true, system: true },
-      quietHours: { enabled: false, start: '22:00', end: '07:00', timezone: 'UTC' },
-      digestEnabled: false,
-    };
-    const MINE = {
-      emailEnabled: false,
-      smsEnabled: true,
-      categories: { repair_status: false, assignment: true, approval: true, reward: false, system: true },
-      quietHours: { enabled: true, start: '21:30', end: '06:45', timezone: 'America/New_York' },
-      digestEnabled: true,
-    };
-    const PATH = '/api/notification-preferences';
-
-    it('returns the defaults to a user who never saved any', async () => {
-      assert.deepEqual(ok(await get(t.olga, PATH)), DEFAULTS);
-      assert.deepEqual(ok(await get(t.root, PATH)), DEFAULTS);
-    });
-
-    it('saves the whole object and returns it, for that user only', async () => {
-      assert.deepEqual(ok(await put(t.olga, PATH, MINE)), MINE);
-      assert.deepEqual(ok(await get(t.olga, PATH)), MINE);
-      assert.deepEqual(ok(await get(t.nora, PATH)), DEFAULTS);
-      const back = { ...MINE, quietHours: { ...MINE.quietHours, enabled: false, timezone: 'Europe/Paris' } };
-      assert.deepEqual(ok(await put(t.olga, PATH, back)), back);
-      assert.deepEqual(ok(await get(t.olga, PATH)), back);
-      assert.deepEqual(ok(await put(t.olga, PATH, MINE)), MINE);
-    });
-
-    it('refuses bad preferences with every bad field named, saving nothing', async () => {
-      const bad = async (body: unknown, fields: Record<string, string>) => {
-        const res = await put(t.olga, PATH, body);
-        assert.equal(res.status, 400, JSON.stringify(body));
-        assert.equal(res.body.error.code, 'VALIDATION_FAILED');
-        assert.deepEqual(res.body.error.fields, fields);
-      };
-      await bad(
-        { ...MINE, quietHours: { ...MINE.quietHours, start: '25:00', timezone: 'Mars/Base' } },
-        {
-          'quietHours.start': 'must be a time HH:MM (00:00-23:59)',
-          'quietHours.timezone': 'must be an IANA time zone such as America/New_York',
-        },
-      );
-      await bad({ ...MINE, quietHours: { ...MINE.quietHours, end: '7:00' } }, { 'quietHours.end': 'must be a time HH:MM (00:00-23:59)' });
-      await bad({ ...MINE, digestEnabled: undefined }, { digestEnabled: 'is required' });
-      await bad({ ...MINE, categories: { ...MINE.categories, reward: undefined } }, { 'categories.reward': 'is required' });
-      await bad({ ...MINE, categories: { ...MINE.categories, approval: 'yes' } }, { 'categories.approval': 'must be a boolean' });
-      await bad(
-        { ...MINE, categories: { ...MINE.categories, marketing: true } },
-        {
-          'categories.marketing': 'is not a category (use repair_status, assignment, approval, reward, system)',
-        },
-      );
-      await bad({ ...MINE, emailEnabled: 'false' }, { emailEnabled: 'must be a boolean' });
-      await bad({ ...MINE, quietHours: null }, { quietHours: 'must be an object' });
-      await bad(
-        {},
-        {
-          emailEnabled: 'is required',
-          smsEnabled: 'is required',
-          categories: 'is required',
-          quietHours: 'is required',
-          digestEnabled: 'is required',
-        },
-      );
-      assert.deepEqual(ok(await get(t.olga, PATH)), MINE, 'nothing was saved');
-    });
-
-    it('is for signed-in users only', async () => {
-      assert.equal((await get(undefined, PATH)).status, 401);
-      assert.equal((await put(undefined, PATH, DEFAULTS)).status, 401);
     });
   });
 
