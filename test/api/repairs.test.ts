@@ -1,36 +1,20 @@
 import assert from 'node:assert/strict';
 import { approveSignal } from '../../src/workflows/definitions';
 import { eventually } from '../support/eventually';
-import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
-import { startHarness, type Harness } from '../support/harness';
+import type { Harness } from '../support/harness';
+import { repairRequests, startRepairsWorld, type RepairsWorld } from './repairs-fixtures';
 
 describe('api: repairs through their lifecycle', () => {
   let h: Harness;
-  const t: Record<string, string> = {};
-  const ids = { fleetA: 0, fleetB: 0, tech1: 0, tech2: 0 };
+  let t: RepairsWorld['t'];
+  let ids: RepairsWorld['ids'];
 
   before(async () => {
-    h = await startHarness({ ASSIGNMENT_RETRY_PERIOD: '500ms' });
-    ids.fleetA = await insertCustomer(h.db, 'Fleet A');
-    ids.fleetB = await insertCustomer(h.db, 'Fleet B');
-    await insertUser(h.db, 'alice', 'customer', { customerId: ids.fleetA });
-    await insertUser(h.db, 'alan', 'customer', { customerId: ids.fleetA });
-    await insertUser(h.db, 'bob', 'customer', { customerId: ids.fleetB });
-    ids.tech1 = (await insertUser(h.db, 'tech-one', 'technician')).technicianId as number;
-    ids.tech2 = (await insertUser(h.db, 'tech-two', 'technician')).technicianId as number;
-    await insertUser(h.db, 'root', 'admin');
-    for (const name of ['alice', 'alan', 'bob', 'tech-one', 'tech-two', 'root']) t[name] = await h.login(name, PASSWORD);
+    ({ h, t, ids } = await startRepairsWorld());
   });
   after(() => h?.close());
 
-  const post = (token: string | undefined, path: string, body?: unknown) =>
-    h.request('POST', path, { ...(token ? { token } : {}), ...(body === undefined ? {} : { body }) });
-  const get = (token: string, path: string) => h.request('GET', path, { token });
-  const created = async (token: string, body: Record<string, unknown>) => {
-    const res = await post(token, '/api/repairs', body);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as { id: number; workflowId: string; technicianId: number | null; status: string };
-  };
+  const { get, post, created } = repairRequests(() => h);
   const assignedTo = async (id: number) =>
     eventually(async () => ((await get(t.root!, `/api/repairs/${id}`)).body.technicianId ?? undefined) as number | undefined, 'assignment');
 
@@ -262,56 +246,5 @@ describe('api: repairs through their lifecycle', () => {
       role: 'admin',
       byUserId: null,
     });
-  });
-
-  it('approves a whole batch in one call, telling each technician once', async () => {
-    const batch = `batch-${Date.now()}`;
-    const repairs = [];
-    for (const unit of ['BT-1', 'BT-2', 'BT-3']) {
-      repairs.push(
-        await created(t['tech-one']!, { unitNumber: unit, description: 'lot walk find', customerId: ids.fleetA, batchId: batch }),
-      );
-    }
-    const foreign = await post(t.root, '/api/repairs', { unitNumber: 'BT-X', description: 'y', customerId: ids.fleetB, batchId: batch });
-    assert.equal(foreign.status, 409, 'a batch belongs to one customer');
-
-    assert.equal((await post(t.bob, `/api/repair-batches/${batch}/approve`)).status, 404);
-    assert.equal((await post(t['tech-one'], `/api/repair-batches/${batch}/approve`)).status, 403);
-    const res = await post(t.alice, `/api/repair-batches/${batch}/approve`);
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(
-      res.body.items.map((r: any) => [r.id, r.status]),
-      repairs.map((r) => [r.id, 'APPROVED']),
-    );
-    const events = await h.db.models.NotificationEvent.query()
-      .whereIn(
-        'repairId',
-        repairs.map((r) => r.id),
-      )
-      .whereIn('type', ['batch_approved', 'repair_approved']);
-    assert.deepEqual(
-      events.map((e) => e.type),
-      ['batch_approved'],
-    );
-    assert.equal(events[0]?.payload.batchId, batch);
-    const again = await post(t.alice, `/api/repair-batches/${batch}/approve`);
-    assert.deepEqual(again.body.items, [], 'nothing PENDING is left');
-  });
-
-  it('denies a whole batch with a reason', async () => {
-    const batch = `deny-${Date.now()}`;
-    const a = await created(t['tech-two']!, { unitNumber: 'BD-1', description: 'x', customerId: ids.fleetA, batchId: batch });
-    const b = await created(t['tech-two']!, { unitNumber: 'BD-2', description: 'x', customerId: ids.fleetA, batchId: batch });
-    const missing = await post(t.alice, `/api/repair-batches/${batch}/deny`, {});
-    assert.equal(missing.status, 400);
-    assert.deepEqual(missing.body.error.fields, { reason: 'is required' });
-    const res = await post(t.alice, `/api/repair-batches/${batch}/deny`, { reason: 'Fleet is being replaced' });
-    assert.deepEqual(
-      res.body.items.map((r: any) => [r.id, r.status, r.denialReason]),
-      [
-        [a.id, 'DENIED', 'Fleet is being replaced'],
-        [b.id, 'DENIED', 'Fleet is being replaced'],
-      ],
-    );
   });
 });
