@@ -1,10 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { loadPreferencesOf } from '../../src/db/queries/preferences';
 import { EVENT_RULES, type EventType } from '../../src/domain/events';
 import { isFinished, nextStatus, type Move } from '../../src/domain/lifecycle';
-import { decideDelivery } from '../../src/domain/notifications/decide';
-import type { Category, DeliveryChannel, Priority } from '../../src/domain/notifications/types';
 import { SA, stateQuery } from '../../src/workflows/definitions';
+import { deliveryPairs, eventsOf, typed, type Row, type StoredNotification } from './effects';
 import type { Actor } from './schedule';
 import type { World } from './world';
 
@@ -12,51 +10,10 @@ export type Sent =
   | { kind: 'api'; move: Move; actor: Actor; userId: number; status: number; body: { status?: string; error?: { message?: string } } }
   | { kind: 'signal'; move: 'approve' | 'deny'; valid: boolean };
 
-interface Row {
-  moveId: string;
-  move: string;
-  fromStatus: string | null;
-  toStatus: string;
-  byUserId: number | null;
-  role: string;
-  technicianId: number | null;
-}
-
 const ALLOWED = new Set([200, 403, 404, 409]);
 const UNHANDLED_COMMAND = 1; // WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND
 /** Longer than any recovery the system owes: a lost task's timeout (10 s here) and its retry, twice. */
 const SETTLE_MS = 45_000;
-
-/** The events a history row must have recorded, and the technician each names, by the spec's table. */
-function eventsOf(row: Row, previous: Row | undefined): Array<{ type: EventType; technicianId: number | null }> {
-  const tech = row.technicianId;
-  switch (row.move) {
-    case 'create':
-      return [
-        ...(row.toStatus === 'PENDING' ? [{ type: 'approval_requested' as const, technicianId: tech }] : []),
-        ...(tech !== null && row.role !== 'technician' ? [{ type: 'technician_assigned' as const, technicianId: tech }] : []),
-      ];
-    case 'assign': {
-      const before = previous?.technicianId ?? null;
-      const away = row.role !== 'system' && before !== null && before !== tech;
-      return [
-        { type: 'technician_assigned', technicianId: tech },
-        ...(away ? [{ type: 'technician_unassigned' as const, technicianId: before }] : []),
-      ];
-    }
-    case 'submit':
-      return [{ type: 'approval_requested', technicianId: tech }];
-    case 'approve':
-      return [{ type: 'repair_approved', technicianId: tech }];
-    case 'deny':
-      return [{ type: 'repair_denied', technicianId: tech }];
-    case 'start':
-      return [{ type: 'work_started', technicianId: tech }];
-    case 'complete':
-      return [{ type: 'work_completed', technicianId: tech }];
-  }
-  return [];
-}
 
 const pendingOf = (raw: {
   pendingWorkflowTask?: unknown;
@@ -68,26 +25,6 @@ const pendingOf = (raw: {
   ]
     .filter(Boolean)
     .join(', ');
-
-interface StoredNotification {
-  id: number;
-  eventId: number;
-  userId: number;
-  priority: Priority;
-  category: Category;
-  channels: string[];
-}
-interface Address {
-  email: string | null;
-  emailVerified: boolean;
-  phone: string | null;
-  phoneVerified: boolean;
-}
-
-/** A query's rows, typed (knex's builder types do not carry selected columns; the mappers make keys camelCase). */
-async function typed<T>(q: PromiseLike<unknown>): Promise<T[]> {
-  return (await q) as T[];
-}
 
 function timeline(events: Array<{ eventTime?: { seconds?: unknown; nanos?: number | null } | null; eventType?: unknown }>): string {
   const at = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
@@ -252,57 +189,4 @@ export async function checkRepair(
       .join('; ');
     return { rows, repairStatus, described, problem };
   }
-}
-
-/** Expected (notification, channel) pairs from the stored notifications and each recipient's settings, against the logs and outbox. */
-async function deliveryPairs(world: World, notifications: StoredNotification[]) {
-  const k = world.h.db.knex;
-  const problems: string[] = [];
-  if (notifications.length === 0) return { problems };
-  const ids = notifications.map((n) => n.id);
-  const userIds = [...new Set(notifications.map((n) => n.userId))];
-  const users = new Map(
-    (
-      await typed<Address & { id: number }>(
-        k('users').whereIn('id', userIds).select('id', 'email', 'email_verified', 'phone', 'phone_verified'),
-      )
-    ).map((u) => [u.id, u]),
-  );
-  const prefs = await loadPreferencesOf(k, userIds);
-  const logs = await typed<{ notificationId: number; channel: string; status: string }>(
-    k('delivery_logs').whereIn('notification_id', ids).select('notification_id', 'channel', 'status'),
-  );
-  const outbox = await typed<{ notificationId: number; channel: string }>(
-    k('outbox_messages').whereIn('notification_id', ids).select('notification_id', 'channel'),
-  );
-  const now = new Date();
-  for (const n of notifications) {
-    const u = users.get(n.userId);
-    for (const channel of ['email', 'sms'] as DeliveryChannel[]) {
-      const planned = n.channels.includes(channel);
-      const decision = planned
-        ? decideDelivery({
-            channel,
-            priority: n.priority,
-            category: n.category,
-            preferences: prefs.get(n.userId)!,
-            address: {
-              email: u?.email ?? null,
-              emailVerified: Boolean(u?.emailVerified),
-              phone: u?.phone ?? null,
-              phoneVerified: Boolean(u?.phoneVerified),
-            },
-            now,
-          })
-        : { action: 'skip' as const };
-      const want = decision.action !== 'skip' ? 1 : 0;
-      const sentLogs = logs.filter((l) => l.notificationId === n.id && l.channel === channel && l.status === 'sent').length;
-      const messages = outbox.filter((o) => o.notificationId === n.id && o.channel === channel).length;
-      const pending = logs.filter((l) => l.notificationId === n.id && l.channel === channel && l.status === 'pending').length;
-      if (sentLogs !== want || messages !== want)
-        problems.push(`notification ${n.id}/${channel}: ${messages} message(s), ${sentLogs} sent log(s), expected ${want}`);
-      if (pending > 0) problems.push(`notification ${n.id}/${channel}: ${pending} claim(s) left pending`);
-    }
-  }
-  return { problems };
 }
