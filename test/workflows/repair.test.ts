@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RepairActivities } from '../../src/activities';
-import type { MoveActor, MoveCommand } from '../../src/domain/moves';
+import type { MoveCommand } from '../../src/domain/moves';
 import { SA, approveSignal, moveUpdates, stateQuery } from '../../src/workflows/definitions';
 import { eventually } from '../support/eventually';
-import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
-import { startHarness, type Harness } from '../support/harness';
+import type { Harness } from '../support/harness';
+import { admin, repairHelpers, startRepairWorld } from './repair-world';
 
 /** Fault injection: the next matching activity call does its real work (commits), then fails. */
 const faults = { failAfterCommit: new Set<string>(), holdAfterCommit: new Map<string, Promise<void>>() };
@@ -35,8 +35,6 @@ function withFaults(real: RepairActivities): RepairActivities {
   };
 }
 
-const admin: MoveActor = { userId: null, role: 'admin' };
-
 describe('workflow: repair lifecycle on a real Temporal server', () => {
   let h: Harness;
   let customerToken: string;
@@ -45,32 +43,11 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
   let techs: number[];
 
   before(async () => {
-    h = await startHarness(
-      { APPROVAL_REMINDER_PERIOD: '1500ms', APPROVAL_ESCALATION_PERIOD: '3s', ASSIGNMENT_RETRY_PERIOD: '500ms' },
-      { activities: withFaults },
-    );
-    customerId = await insertCustomer(h.db, 'Fleet W');
-    await insertUser(h.db, 'fleet-w', 'customer', { customerId });
-    await insertUser(h.db, 'boss', 'admin');
-    techs = [];
-    for (const name of ['tech-x', 'tech-y']) techs.push((await insertUser(h.db, name, 'technician')).technicianId as number);
-    customerToken = await h.login('fleet-w', PASSWORD);
-    staffToken = await h.login('boss', PASSWORD);
+    ({ h, customerToken, staffToken, customerId, techs } = await startRepairWorld({ activities: withFaults }));
   });
   after(() => h?.close());
 
-  const create = async (token: string, body: Record<string, unknown>) => {
-    const res = await h.request('POST', '/api/repairs', { token, body });
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return { id: res.body.id as number, handle: h.deps.temporal.client.workflow.getHandle(res.body.workflowId) };
-  };
-  const assigned = (handle: WorkflowHandle) =>
-    eventually(async () => (await handle.query(stateQuery)).technicianId ?? undefined, 'assignment');
-  const historyOf = (repairId: number) => h.db.models.RepairHistory.query().where('repairId', repairId).orderBy('id');
-  const eventsOf = (repairId: number, type?: string) => {
-    const q = h.db.models.NotificationEvent.query().where('repairId', repairId).orderBy('id');
-    return type ? q.where('type', type) : q;
-  };
+  const { create, assigned, historyOf, eventsOf } = repairHelpers(() => h);
 
   it('runs the full happy path: assign, submit, approve, start, complete, and ends COMPLETED', async () => {
     const { id, handle } = await create(customerToken, { unitNumber: 'HP-1', description: 'chip' });
@@ -185,63 +162,6 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
     assert.equal((await h.db.models.Repair.query().findById(id))!.status, 'IN_PROGRESS');
   });
 
-  it('reminds the customer, then escalates to admins, while a repair stays PENDING (once each)', async () => {
-    const { id, handle } = await create(staffToken, { unitNumber: 'TM-1', description: 'chip', customerId, technicianId: techs[0] });
-    await eventually(async () => ((await eventsOf(id, 'approval_escalation')).length ? true : undefined), 'escalation', 10_000);
-    assert.equal((await eventsOf(id, 'approval_reminder')).length, 1);
-    assert.equal((await eventsOf(id, 'approval_escalation')).length, 1);
-    const [reminder, escalation] = [(await eventsOf(id, 'approval_reminder'))[0]!, (await eventsOf(id, 'approval_escalation'))[0]!];
-    assert.ok(escalation.createdAt.getTime() - reminder.createdAt.getTime() >= 1000, 'escalation comes after the reminder period');
-    await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
-  });
-
-  it('sends no reminder when the decision comes in time', async () => {
-    const { id, handle } = await create(staffToken, { unitNumber: 'TM-2', description: 'chip', customerId, technicianId: techs[0] });
-    await handle.executeUpdate(moveUpdates.approve, { args: [{ actor: admin }] });
-    await new Promise((r) => setTimeout(r, 2000));
-    assert.equal((await eventsOf(id, 'approval_reminder')).length, 0);
-  });
-
-  it('waits without failing while no technician is active, and assigns one as soon as one is', async () => {
-    await h.db.models.Technician.query().patch({ isActive: false });
-    try {
-      const { id, handle } = await create(customerToken, { unitNumber: 'WT-1', description: 'chip' });
-      await new Promise((r) => setTimeout(r, 1500)); // three retry periods
-      const waiting = await handle.describe();
-      assert.equal(waiting.status.name, 'RUNNING');
-      assert.equal((await handle.query(stateQuery)).technicianId, null);
-      assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, null);
-
-      await h.db.models.Technician.query()
-        .patch({ isActive: true })
-        .where('id', techs[1] as number);
-      assert.equal(await assigned(handle), techs[1]);
-      assert.equal((await h.db.models.Repair.query().findById(id))!.technicianId, techs[1]);
-    } finally {
-      await h.db.models.Technician.query().patch({ isActive: true });
-    }
-  });
-
-  it('an admin assignment releases the wait at once', async () => {
-    await h.db.models.Technician.query()
-      .patch({ isActive: false })
-      .whereNot('id', techs[0] as number);
-    await h.db.models.Technician.query()
-      .patch({ isActive: false })
-      .where('id', techs[0] as number);
-    try {
-      const { handle } = await create(customerToken, { unitNumber: 'WT-2', description: 'chip' });
-      await h.db.models.Technician.query()
-        .patch({ isActive: true })
-        .where('id', techs[0] as number);
-      const record = await handle.executeUpdate(moveUpdates.assign, { args: [{ actor: admin, technicianId: techs[0] }] });
-      assert.equal(record.technicianId, techs[0]);
-      assert.equal((await handle.query(stateQuery)).technicianId, techs[0]);
-    } finally {
-      await h.db.models.Technician.query().patch({ isActive: true });
-    }
-  });
-
   it('writes a move once even when the activity fails after committing and is retried', async () => {
     const { id, handle } = await create(staffToken, { unitNumber: 'RT-1', description: 'chip', customerId, technicianId: techs[0] });
     faults.failAfterCommit.add(`recordMove:approve:${id}`);
@@ -256,6 +176,7 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
     assert.ok(attempts.includes(2), `attempts seen: ${JSON.stringify(attempts)}`);
   });
 
+  // last_value + 1 is the next id only once the sequence has been used: earlier tests here have created repairs.
   it('assigns once even when the assignment activity fails after committing', async () => {
     const repairId = Number((await h.db.knex.raw('select last_value + 1 as next from repairs_id_seq')).rows[0].next);
     faults.failAfterCommit.add(`assignTechnician:${repairId}`);
