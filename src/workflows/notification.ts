@@ -13,5 +13,5 @@ export interface DeliverNotificationsInput extends DeliveryOptions {
  */
 export async function deliverNotificationsWorkflow(input: DeliverNotificationsInput): Promise<Record<string, string>> {
   const { plans, ...options } = input;
-  return deliverPlans(plans, { options, serially: workflowLock() });
+  return deliverPlans(plans, { options, serially: workflowLock().lock });
 }

@@ -41,7 +41,11 @@ export function legacyGate(): Lock {
 /** Marks histories started with the exclusive lock; older ones replay with the gate they used. */
 export const EXCLUSIVE_LOCK_PATCH = 'exclusive-lock';
 
-/** The lock for a workflow's moves and local activities; call once, at the workflow's start. */
-export function workflowLock(): Lock {
-  return patched(EXCLUSIVE_LOCK_PATCH) ? exclusiveLock() : legacyGate();
+/**
+ * The lock for a workflow's moves and local activities; call once, at the workflow's start.
+ * `exclusive` says which one this history runs with, for code whose behaviour followed it.
+ */
+export function workflowLock(): { lock: Lock; exclusive: boolean } {
+  const exclusive = patched(EXCLUSIVE_LOCK_PATCH);
+  return { lock: exclusive ? exclusiveLock() : legacyGate(), exclusive };
 }

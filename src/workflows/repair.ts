@@ -25,7 +25,6 @@ import {
   allHandlersFinished,
   condition,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -44,7 +43,7 @@ import type { RepairRecord, RepairStatus } from '../domain/repair';
 import { parseSignalMove } from '../domain/signals';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
-import { EXCLUSIVE_LOCK_PATCH, exclusiveLock, legacyGate } from './one-at-a-time';
+import { workflowLock } from './one-at-a-time';
 import { approveSignal, denySignal, moveUpdates, SA, stateQuery, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
 
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
@@ -81,8 +80,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   setHandler(stateQuery, () => state);
 
   // Histories started before the exclusive lock replay with the gate they ran with.
-  const exclusive = patched(EXCLUSIVE_LOCK_PATCH);
-  const exclusively = exclusive ? exclusiveLock() : legacyGate();
+  const { lock: exclusively, exclusive } = workflowLock();
 
   // --- Deliveries -------------------------------------------------------------------------------
   const deliveries: Promise<unknown>[] = [];
