@@ -62,6 +62,14 @@ const envSchema = z
 
     AUTH_TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     AUTH_TOKEN_TTL: duration('12h'),
+    TRUST_PROXY: bool.default(false),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+    LOGIN_FAILURE_WINDOW: duration('15m'),
+    LOGIN_BLOCK_DURATION: duration('15m'),
+    PASSWORD_RESET_TTL: duration('1h'),
+    VERIFICATION_CODE_TTL: duration('10m'),
+    VERIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 
     SEED_DEMO_ACCOUNTS: bool.optional(),
     ASSIGNMENT_RETRY_PERIOD: duration('30s'),
@@ -148,7 +156,8 @@ const configSchema = envSchema.transform((e) => ({
   env: e.NODE_ENV,
   logLevel: e.LOG_LEVEL,
   dataDir: path.resolve(e.DATA_DIR),
-  http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB },
+  /** `trustProxy`: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB, trustProxy: e.TRUST_PROXY },
   /** `url` absent means: start the embedded PostgreSQL (development). */
   database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
   /** `address` absent means: start the embedded Temporal dev server (development). */
@@ -160,7 +169,19 @@ const configSchema = envSchema.transform((e) => ({
     uiPort: e.TEMPORAL_UI_PORT,
     cliPath: e.TEMPORAL_CLI_PATH,
   },
-  auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlMs: e.AUTH_TOKEN_TTL },
+  auth: {
+    tokenSecret: e.AUTH_TOKEN_SECRET,
+    tokenTtlMs: e.AUTH_TOKEN_TTL,
+    /** Failed logins allowed per account and per client address within the window, then a block. */
+    login: {
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMs: e.LOGIN_FAILURE_WINDOW,
+      blockMs: e.LOGIN_BLOCK_DURATION,
+    },
+    passwordResetTtlMs: e.PASSWORD_RESET_TTL,
+    verification: { codeTtlMs: e.VERIFICATION_CODE_TTL, maxAttempts: e.VERIFICATION_MAX_ATTEMPTS },
+  },
   seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
   repairs: {
     assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD,

@@ -4,6 +4,14 @@ import type { AppDeps } from './context';
 import { ApiError } from './errors';
 import { mountDocs } from './docs/routes';
 import { adminNotificationRoutes } from './admin/routes';
+import { announcementRoutes } from './announcements/routes';
+import { passwordResetRoutes } from './auth/password-reset';
+import { brandRoutes } from './brand/routes';
+import { meRoutes } from './me/routes';
+import { verificationRoutes } from './me/verifications';
+import { rewardOptionRoutes } from './reward-options/routes';
+import { templateRoutes } from './templates/routes';
+import { userDirectoryRoutes } from './users/directory';
 import { authRoutes } from './auth/routes';
 import { customerPreferenceRoutes } from './customer-preferences/routes';
 import { customerRoutes } from './customers/routes';
@@ -24,9 +32,13 @@ import { userRoutes } from './users/routes';
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
   ...authRoutes,
+  ...passwordResetRoutes,
+  ...meRoutes,
+  ...verificationRoutes,
   ...customerRoutes,
   ...customerPreferenceRoutes,
   ...userRoutes,
+  ...userDirectoryRoutes,
   ...technicianRoutes,
   ...repairRoutes,
   ...batchRoutes,
@@ -34,6 +46,10 @@ export const ROUTES: readonly AnyRoute[] = [
   ...notificationRoutes,
   ...preferenceRoutes,
   ...adminNotificationRoutes,
+  ...announcementRoutes,
+  ...templateRoutes,
+  ...brandRoutes,
+  ...rewardOptionRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

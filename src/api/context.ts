@@ -16,6 +16,8 @@ export interface AuthUser {
   role: Role;
   customerId: number | null;
   technicianId: number | null;
+  /** The version tokens must carry (see security/tokens.ts). */
+  sessionVersion: number;
 }
 
 declare module 'koa' {

@@ -84,7 +84,7 @@ describe('api: authentication and roles', () => {
     it('answers 401 to an expired token', async () => {
       const user = await h.db.models.User.query().findOne({ username: 'demoadmin' });
       const yesterday = createTokenService(h.config.auth.tokenSecret as string, 60_000, () => Date.now() - 86_400_000);
-      const { token } = await yesterday.issue(user!.id, 'admin');
+      const { token } = await yesterday.issue(user!.id, 'admin', 0);
       const res = await h.request('GET', '/api/technicians', { token });
       assert.equal(res.status, 401);
       assert.match(res.body.error.message, /expired/);

@@ -38,7 +38,7 @@ export const authRoutes = [
       if (!found || !ok) throw new ApiError('UNAUTHENTICATED', 'Invalid username or password');
       const user = await loadAuthUser(deps, found.id);
       if (!user) throw new ApiError('UNAUTHENTICATED', 'Invalid username or password');
-      const { token, expiresAt } = await deps.tokens.issue(user.id, user.role);
+      const { token, expiresAt } = await deps.tokens.issue(user.id, user.role, user.sessionVersion);
       return {
         token,
         expiresAt: expiresAt.toISOString(),

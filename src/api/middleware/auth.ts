@@ -11,8 +11,11 @@ export async function loadAuthUser(deps: AppDeps, userId: number): Promise<AuthU
     .leftJoin('technicians as t', 't.user_id', 'u.id')
     .where('u.id', userId)
     .andWhere('u.is_active', true)
-    .first<{ id: number; username: string; role: Role; customerId: number | null; technicianId: number | null } | undefined>({
+    .first<
+      { id: number; username: string; role: Role; customerId: number | null; technicianId: number | null; sessionVersion: number } | undefined
+    >({
       id: 'u.id',
+      sessionVersion: 'u.session_version',
       username: 'u.username',
       role: 'u.role',
       customerId: 'cu.customer_id',
@@ -25,6 +28,7 @@ export async function loadAuthUser(deps: AppDeps, userId: number): Promise<AuthU
     role: row.role,
     customerId: row.customerId ?? null,
     technicianId: row.technicianId ?? null,
+    sessionVersion: row.sessionVersion,
   };
 }
 
@@ -32,10 +36,12 @@ export function authenticate(deps: AppDeps): Middleware {
   return async (ctx, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!match) throw new ApiError('UNAUTHENTICATED', 'Send Authorization: Bearer <token>');
-    const userId = await deps.tokens.verify(match[1] as string);
-    if (userId === null) throw new ApiError('UNAUTHENTICATED', 'The token is invalid or has expired');
-    const user = await loadAuthUser(deps, userId);
+    const claims = await deps.tokens.verify(match[1] as string);
+    if (claims === null) throw new ApiError('UNAUTHENTICATED', 'The token is invalid or has expired');
+    const user = await loadAuthUser(deps, claims.userId);
     if (!user) throw new ApiError('UNAUTHENTICATED', 'The account no longer exists or is disabled');
+    // The user's sessions were ended (password change or reset, deactivation, log out everywhere).
+    if (user.sessionVersion !== claims.sessionVersion) throw new ApiError('UNAUTHENTICATED', 'This session has ended; log in again');
     ctx.state.user = user;
     await next();
   };

@@ -15,6 +15,7 @@ export class User extends BaseModel {
   isActive!: boolean;
   emailVerified!: boolean;
   phoneVerified!: boolean;
+  sessionVersion!: number;
 
   customerUser?: CustomerUser | null;
   technician?: Technician | null;
