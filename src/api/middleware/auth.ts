@@ -12,7 +12,8 @@ export async function loadAuthUser(deps: AppDeps, userId: number): Promise<AuthU
     .where('u.id', userId)
     .andWhere('u.is_active', true)
     .first<
-      { id: number; username: string; role: Role; customerId: number | null; technicianId: number | null; sessionVersion: number } | undefined
+      | { id: number; username: string; role: Role; customerId: number | null; technicianId: number | null; sessionVersion: number }
+      | undefined
     >({
       id: 'u.id',
       sessionVersion: 'u.session_version',
