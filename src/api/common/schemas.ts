@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordProblem } from '../../domain/passwords';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
 
@@ -17,3 +18,9 @@ export const errorBody = z.object({
 });
 
 export const timestamp = z.iso.datetime();
+
+/** A password someone is choosing (creation, change, reset): the domain's one rule, as a field reason. */
+export const newPassword = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
