@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles';
 import { hashPassword } from '../../security/password';
-import { e164, email } from '../common/schemas';
+import { e164, email, newPassword } from '../common/schemas';
 import { conflict, validationFailed } from '../errors';
 import { defineRoute } from '../route';
 import { creditReferral } from '../rewards/referrals';
@@ -14,7 +14,7 @@ const createUserBody = z
       .min(3, 'must be at least 3 characters')
       .max(150)
       .regex(/^[A-Za-z0-9_.@+-]+$/, 'may contain letters, digits and _ . @ + - only'),
-    password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
+    password: newPassword,
     email: email.optional(),
     phone: e164.optional(),
     role: z.enum(ROLES),
