@@ -32,6 +32,8 @@ export const keys = {
   deliveryHandOff: (repairWorkflowId: string, watermark: number) => `${repairWorkflowId}/notifications-${watermark}`,
   /** An admin's retry (or a re-drive) of one failed delivery log: a second click starts nothing new. */
   deliveryRetry: (notificationId: number, channel: string, logId: number) => `notification-${notificationId}-${channel}-retry-${logId}`,
+  /** The delivery of an account message (password reset, verification code): one workflow per notification. */
+  accountMessage: (notificationId: number) => `notification-${notificationId}-account`,
 
   /**
    * Who holds a digest claim (`notification_digests.claimed_by`): the activity's run and id, the same

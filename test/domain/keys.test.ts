@@ -8,6 +8,7 @@ describe('domain/keys', () => {
     assert.equal(keys.move('repair-42', 3, 'approve'), 'repair-42/3-approve');
     assert.equal(keys.moveEvent('repair-42/0-create', 'approval_requested'), 'repair-42/0-create/approval_requested');
     assert.equal(keys.deliveryRetry(7, 'sms', 19), 'notification-7-sms-retry-19');
+    assert.equal(keys.accountMessage(7), 'notification-7-account');
     assert.equal(keys.schedule('rs-', 'daily-digest'), 'rs-daily-digest');
     assert.equal(keys.referralPoints(5, 'referrer'), 'referral:5:referrer');
     assert.equal(keys.redemptionPoints(8), 'redemption:8');
