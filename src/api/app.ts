@@ -53,7 +53,8 @@ export const ROUTES: readonly AnyRoute[] = [
 ];
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+  // Behind a proxy that sets X-Forwarded-For, the client address (login throttling) comes from it.
+  const app = new Koa({ proxy: deps.config.http.trustProxy });
   app.silent = true; // errors are logged by our middleware, with the request id
   const router = new Router({ prefix: '/api' });
   let openapi: unknown;

@@ -24,6 +24,8 @@ export type { FieldErrors };
 
 export class ApiError extends Error {
   readonly status: number;
+  /** Sent as Retry-After (seconds) with a 429. */
+  retryAfterSeconds?: number;
 
   constructor(
     readonly code: ErrorCode,
@@ -42,3 +44,8 @@ export const validationFailed = (fields: FieldErrors, message?: string): ApiErro
 export const notFound = (what = 'Resource'): ApiError => new ApiError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message?: string): ApiError => new ApiError('FORBIDDEN', message);
 export const conflict = (message: string, fields?: FieldErrors): ApiError => new ApiError('CONFLICT', message, fields);
+export const tooManyRequests = (retryAfterSeconds: number, message?: string): ApiError => {
+  const error = new ApiError('TOO_MANY_REQUESTS', message);
+  error.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return error;
+};

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/roles';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../../security/password';
-import { ApiError } from '../errors';
+import { loginThrottle } from '../../db/queries/login-throttle';
+import { endSessions } from '../../db/queries/sessions';
+import { ApiError, tooManyRequests } from '../errors';
 import { loadAuthUser } from '../middleware/auth';
-import { defineRoute } from '../route';
+import { defineRoute, reply } from '../route';
 
 const loginBody = z.object({
   username: z.string().trim().min(1, 'is required').max(150),
@@ -26,18 +28,31 @@ export const authRoutes = [
     summary: 'Exchange username and password for a bearer token',
     access: 'public',
     body: loginBody,
-    errors: [401],
+    errors: [401, 429],
     response: z.object({ token: z.string(), expiresAt: z.iso.datetime(), user: authUserSchema }),
-    handler: async ({ body }, deps) => {
+    handler: async ({ body, ctx }, deps) => {
+      const throttle = loginThrottle(deps.db.knex, deps.config.auth.login);
+      const { login } = deps.config.auth;
+      // Unknown usernames are counted too, so a block says nothing about which accounts exist.
+      const accountKey = `account:${body.username.toLowerCase()}`;
+      const rules = [
+        { key: accountKey, maxFailures: login.maxFailuresPerAccount },
+        { key: `address:${ctx.ip}`, maxFailures: login.maxFailuresPerAddress },
+      ];
+      const wait = await throttle.blockedFor(rules.map((r) => r.key));
+      if (wait > 0) throw tooManyRequests(wait, 'Too many failed logins; try again later');
       const found = await deps.db.models.User.query()
         .whereRaw('lower(username) = lower(?)', [body.username])
         .where('isActive', true)
         .first();
       // Hash even for unknown users so response time does not reveal which usernames exist.
       const ok = await verifyPassword(body.password, found?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-      if (!found || !ok) throw new ApiError('UNAUTHENTICATED', 'Invalid username or password');
-      const user = await loadAuthUser(deps, found.id);
-      if (!user) throw new ApiError('UNAUTHENTICATED', 'Invalid username or password');
+      const user = found && ok ? await loadAuthUser(deps, found.id) : null;
+      if (!user) {
+        await throttle.recordFailure(rules);
+        throw new ApiError('UNAUTHENTICATED', 'Invalid username or password');
+      }
+      await throttle.reset(accountKey);
       const { token, expiresAt } = await deps.tokens.issue(user.id, user.role, user.sessionVersion);
       return {
         token,
@@ -50,6 +65,18 @@ export const authRoutes = [
           ...(user.technicianId !== null ? { technicianId: user.technicianId } : {}),
         },
       };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout-all',
+    tag: 'auth',
+    summary: 'Ends every session of the caller, this one included (every token issued so far is refused)',
+    access: ['customer', 'technician', 'admin'],
+    status: 204,
+    handler: async ({ user }, { db }) => {
+      await endSessions(db.knex, user.id);
+      return reply(204, undefined);
     },
   }),
 ];

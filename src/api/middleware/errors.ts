@@ -114,6 +114,7 @@ export function errorHandler(): Middleware {
         },
       };
       if (apiError.status === 503) ctx.set('Retry-After', '5');
+      if (apiError.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(apiError.retryAfterSeconds));
     }
   };
 }

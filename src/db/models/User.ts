@@ -16,6 +16,7 @@ export class User extends BaseModel {
   emailVerified!: boolean;
   phoneVerified!: boolean;
   sessionVersion!: number;
+  timezone!: string | null;
 
   customerUser?: CustomerUser | null;
   technician?: Technician | null;

@@ -5,9 +5,11 @@ import type { Knex } from 'knex';
  * on their next request. Returns the new version, for a caller that issues a fresh token.
  */
 export async function endSessions(knex: Knex, userId: number): Promise<number> {
+  // Aliased: result keys go through the camelCase mapper, raw column names do not come back as written.
   const [row] = await knex('users')
     .where('id', userId)
     .increment('session_version', 1)
-    .returning<{ session_version: number }[]>('session_version');
-  return row?.session_version ?? 0;
+    .returning<{ version: number }[]>('session_version as version');
+  if (!row) throw new Error(`user ${userId} does not exist`);
+  return row.version;
 }
