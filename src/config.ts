@@ -72,6 +72,7 @@ const envSchema = z
     VERIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 
     SEED_DEMO_ACCOUNTS: bool.optional(),
+    ADMIN_PASSWORD: optionalText,
     ASSIGNMENT_RETRY_PERIOD: duration('30s'),
     APPROVAL_REMINDER_PERIOD: duration('24h'),
     APPROVAL_ESCALATION_PERIOD: duration('72h'),
@@ -183,6 +184,8 @@ const configSchema = envSchema.transform((e) => ({
     verification: { codeTtlMs: e.VERIFICATION_CODE_TTL, maxAttempts: e.VERIFICATION_MAX_ATTEMPTS },
   },
   seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
+  /** Read by `ops:create-admin` only (otherwise it asks on stdin); never logged. */
+  ops: { adminPassword: e.ADMIN_PASSWORD },
   repairs: {
     assignmentRetryMs: e.ASSIGNMENT_RETRY_PERIOD,
     approvalReminderMs: e.APPROVAL_REMINDER_PERIOD,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startApi } from './api/server';
-import { startEmbeddedPostgres } from './embedded/postgres';
+import { EMBEDDED_DATABASE, startEmbeddedPostgres } from './embedded/postgres';
 import { resolveTemporalCli, startTemporalDevServer } from './embedded/temporal';
 import { openServices, prepare, stopOnSignals } from './runtime';
 import { connectWorkerConnection } from './temporal/client';
@@ -31,8 +31,8 @@ async function main(config: Config): Promise<void> {
         logger,
       });
       stopSteps.push(() => pg.stop());
-      await pg.createDatabase('rsystems');
-      databaseUrl = pg.url('rsystems');
+      await pg.createDatabase(EMBEDDED_DATABASE);
+      databaseUrl = pg.url(EMBEDDED_DATABASE);
     }
 
     let temporalAddress = config.temporal.address;

