@@ -139,12 +139,12 @@ describe('api: notifications and preferences', () => {
     it('counts unread by category and priority, zeros included', async () => {
       assert.deepEqual(ok(await get(t.nora, '/api/notifications/unread-count')), {
         count: 3,
-        byCategory: { repair_status: 2, assignment: 0, approval: 1, reward: 0, system: 0 },
+        byCategory: { repair_status: 2, assignment: 0, approval: 1, reward: 0, system: 0, account: 0 },
         byPriority: { URGENT: 0, HIGH: 2, MEDIUM: 1, LOW: 0 },
       });
       assert.deepEqual(ok(await get(t.olga, '/api/notifications/unread-count')), {
         count: 0,
-        byCategory: { repair_status: 0, assignment: 0, approval: 0, reward: 0, system: 0 },
+        byCategory: { repair_status: 0, assignment: 0, approval: 0, reward: 0, system: 0, account: 0 },
         byPriority: { URGENT: 0, HIGH: 0, MEDIUM: 0, LOW: 0 },
       });
     });
@@ -242,7 +242,7 @@ describe('api: notifications and preferences', () => {
       assert.deepEqual(ok(await post(t.nora, '/api/notifications/read-all')), { count: 0 });
       assert.deepEqual(ok(await get(t.nora, '/api/notifications/unread-count')), {
         count: 0,
-        byCategory: { repair_status: 0, assignment: 0, approval: 0, reward: 0, system: 0 },
+        byCategory: { repair_status: 0, assignment: 0, approval: 0, reward: 0, system: 0, account: 0 },
         byPriority: { URGENT: 0, HIGH: 0, MEDIUM: 0, LOW: 0 },
       });
       const items = (await listOf('nora')).items;

@@ -1,21 +1,23 @@
 import { z } from 'zod';
 import { isValidTimeOfDay, isValidTimeZone } from '../../domain/notifications/quiet-hours';
-import { CATEGORIES, type Category, type NotificationPreferences } from '../../domain/notifications/types';
+import { PREFERENCE_CATEGORIES, type NotificationPreferences, type PreferenceCategory } from '../../domain/notifications/types';
 
-const KNOWN = new Set<string>(CATEGORIES);
+const KNOWN = new Set<string>(PREFERENCE_CATEGORIES);
 
 /**
- * Exactly the five categories, each a boolean. An unknown key is refused by name rather than
- * dropped: a client that sends "repair-status" should learn it changed nothing.
+ * Exactly the five categories a user may turn off, each a boolean (`account` messages cannot be
+ * turned off, so it is not one). An unknown key is refused by name rather than dropped: a client
+ * that sends "repair-status" should learn it changed nothing.
  */
 const categories = z
-  .looseObject(Object.fromEntries(CATEGORIES.map((c) => [c, z.boolean()])) as Record<Category, z.ZodBoolean>)
+  .looseObject(Object.fromEntries(PREFERENCE_CATEGORIES.map((c) => [c, z.boolean()])) as Record<PreferenceCategory, z.ZodBoolean>)
   .superRefine((v, ctx) => {
     for (const key of Object.keys(v)) {
-      if (!KNOWN.has(key)) ctx.addIssue({ code: 'custom', path: [key], message: `is not a category (use ${CATEGORIES.join(', ')})` });
+      if (!KNOWN.has(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: `is not a category (use ${PREFERENCE_CATEGORIES.join(', ')})` });
     }
   })
-  .transform((v) => Object.fromEntries(CATEGORIES.map((c) => [c, v[c]])) as Record<Category, boolean>);
+  .transform((v) => Object.fromEntries(PREFERENCE_CATEGORIES.map((c) => [c, v[c]])) as Record<PreferenceCategory, boolean>);
 
 const timeOfDay = z.string().refine(isValidTimeOfDay, 'must be a time HH:MM (00:00-23:59)');
 
@@ -35,7 +37,7 @@ export const preferencesBody = z.object({
 export const preferencesSchema = z.object({
   emailEnabled: z.boolean(),
   smsEnabled: z.boolean(),
-  categories: z.object(Object.fromEntries(CATEGORIES.map((c) => [c, z.boolean()])) as Record<Category, z.ZodBoolean>),
+  categories: z.object(Object.fromEntries(PREFERENCE_CATEGORIES.map((c) => [c, z.boolean()])) as Record<PreferenceCategory, z.ZodBoolean>),
   quietHours: z.object({ enabled: z.boolean(), start: z.string(), end: z.string(), timezone: z.string() }),
   digestEnabled: z.boolean(),
 });
@@ -44,7 +46,7 @@ export function presentPreferences(p: NotificationPreferences): z.output<typeof 
   return {
     emailEnabled: p.emailEnabled,
     smsEnabled: p.smsEnabled,
-    categories: Object.fromEntries(CATEGORIES.map((c) => [c, p.categories[c]])) as Record<Category, boolean>,
+    categories: Object.fromEntries(PREFERENCE_CATEGORIES.map((c) => [c, p.categories[c]])) as Record<PreferenceCategory, boolean>,
     quietHours: {
       enabled: p.quietHours.enabled,
       start: p.quietHours.start,

@@ -1,10 +1,15 @@
 import type { Knex } from 'knex';
-import { CATEGORIES, DEFAULT_PREFERENCES, type Category, type NotificationPreferences } from '../../domain/notifications/types';
+import {
+  DEFAULT_PREFERENCES,
+  PREFERENCE_CATEGORIES,
+  type NotificationPreferences,
+  type PreferenceCategory,
+} from '../../domain/notifications/types';
 
 interface Row {
   emailEnabled: boolean;
   smsEnabled: boolean;
-  categories: Partial<Record<Category, boolean>>;
+  categories: Partial<Record<PreferenceCategory, boolean>>;
   quietHoursEnabled: boolean;
   quietHoursStart: string;
   quietHoursEnd: string;
@@ -17,7 +22,7 @@ function fromRow(row: Row | undefined): NotificationPreferences {
   return {
     emailEnabled: row.emailEnabled,
     smsEnabled: row.smsEnabled,
-    categories: Object.fromEntries(CATEGORIES.map((c) => [c, row.categories[c] ?? true])) as Record<Category, boolean>,
+    categories: Object.fromEntries(PREFERENCE_CATEGORIES.map((c) => [c, row.categories[c] ?? true])) as Record<PreferenceCategory, boolean>,
     quietHours: {
       enabled: row.quietHoursEnabled,
       start: row.quietHoursStart,

@@ -9,6 +9,15 @@ export interface RecipientAddress {
   phoneVerified: boolean;
 }
 
+/**
+ * An address-verification message: the channel and address whose code it carries. It may go there
+ * while the address is unverified (that is the point), and nowhere else.
+ */
+export interface VerifyingAddress {
+  channel: DeliveryChannel;
+  address: string;
+}
+
 export type DeliveryDecision = { action: 'send' } | { action: 'defer'; until: Date } | { action: 'skip'; reason: string };
 
 const skip = (reason: string): DeliveryDecision => ({ action: 'skip', reason });
@@ -23,12 +32,33 @@ function addressProblem(channel: DeliveryChannel, address: RecipientAddress): st
 }
 
 /**
+ * Account messages (category `account`: password reset, address verification) are transactional:
+ * no channel switch, category toggle or quiet hours holds them, since they are how a user gets back
+ * in. What still stops them is the address: a verification code goes only to the address it
+ * verifies, and only while that is still the user's address on that channel; anything else (a
+ * reset link) only to a verified, usable address.
+ */
+function decideAccountDelivery(channel: DeliveryChannel, address: RecipientAddress, verifying: VerifyingAddress | null): DeliveryDecision {
+  if (verifying === null) {
+    const problem = addressProblem(channel, address);
+    return problem === null ? { action: 'send' } : skip(problem);
+  }
+  if (verifying.channel !== channel) return skip('not_the_address_being_verified');
+  const current = channel === 'email' ? address.email : address.phone;
+  if (current === null || current.trim() === '') return skip('no_address');
+  if (current !== verifying.address) return skip('address_changed');
+  if (channel === 'sms' && !isE164(current)) return skip('invalid_phone');
+  return { action: 'send' };
+}
+
+/**
  * Whether one email/SMS goes out now, later, or not at all. The in-app record is not decided here:
  * it always exists. Which channels a priority uses is channelsFor's business; this only judges a
  * channel the caller has already chosen.
  *
  * URGENT overrides the recipient's category toggles and quiet hours, but never a channel they turned
- * off or an address that cannot (or may not yet) be used.
+ * off or an address that cannot (or may not yet) be used. Account messages follow their own rule
+ * (decideAccountDelivery).
  */
 export function decideDelivery(input: {
   channel: DeliveryChannel;
@@ -36,9 +66,12 @@ export function decideDelivery(input: {
   category: Category;
   preferences: NotificationPreferences;
   address: RecipientAddress;
+  /** Set on an address-verification message only. */
+  verifying?: VerifyingAddress | null;
   now: Date;
 }): DeliveryDecision {
   const { channel, priority, category, preferences, address, now } = input;
+  if (category === 'account') return decideAccountDelivery(channel, address, input.verifying ?? null);
 
   const channelEnabled = channel === 'email' ? preferences.emailEnabled : preferences.smsEnabled;
   if (!channelEnabled) return skip('channel_disabled');

@@ -1,4 +1,4 @@
-import type { RecipientAddress } from './decide';
+import type { RecipientAddress, VerifyingAddress } from './decide';
 import type { Category, DeliveryChannel, NotificationPreferences, Priority } from './types';
 
 /**
@@ -12,6 +12,8 @@ export interface DeliveryContext {
   category: Category;
   preferences: NotificationPreferences;
   address: RecipientAddress;
+  /** An address-verification message's target (see decideDelivery); absent on every other notification. */
+  verifying?: VerifyingAddress;
 }
 
 /** One notification to deliver, and on which of its channels. */

@@ -1,8 +1,16 @@
 export const PRIORITIES = ['URGENT', 'HIGH', 'MEDIUM', 'LOW'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const CATEGORIES = ['repair_status', 'assignment', 'approval', 'reward', 'system'] as const;
+/** Every category a notification may have. */
+export const CATEGORIES = ['repair_status', 'assignment', 'approval', 'reward', 'system', 'account'] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * The categories a user may turn off. `account` (password reset, address verification) is not one:
+ * those messages are what lets a user back into their account, so no preference may stop them.
+ */
+export const PREFERENCE_CATEGORIES = ['repair_status', 'assignment', 'approval', 'reward', 'system'] as const satisfies readonly Category[];
+export type PreferenceCategory = (typeof PREFERENCE_CATEGORIES)[number];
 
 export const CHANNELS = ['in_app', 'email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -22,7 +30,7 @@ export interface QuietHours {
 export interface NotificationPreferences {
   emailEnabled: boolean;
   smsEnabled: boolean;
-  categories: Record<Category, boolean>;
+  categories: Record<PreferenceCategory, boolean>;
   quietHours: QuietHours;
   digestEnabled: boolean;
 }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { decideDelivery, type DeliveryDecision, type RecipientAddress } from '../../../src/domain/notifications/decide';
+// The rule for the categories a user may turn off; account messages have theirs (decide-account.test.ts).
 import {
-  CATEGORIES,
   DEFAULT_PREFERENCES,
+  PREFERENCE_CATEGORIES as CATEGORIES,
   PRIORITIES,
-  type Category,
+  type PreferenceCategory as Category,
   type DeliveryChannel,
   type NotificationPreferences,
   type Priority,

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { CATEGORIES, CHANNELS, DEFAULT_PREFERENCES, PRIORITIES } from '../../../src/domain/notifications/types';
+import { CATEGORIES, CHANNELS, DEFAULT_PREFERENCES, PREFERENCE_CATEGORIES, PRIORITIES } from '../../../src/domain/notifications/types';
 
 describe('domain/notifications/types', () => {
   it('lists the priorities, most pressing first', () => {
     assert.deepEqual(PRIORITIES, ['URGENT', 'HIGH', 'MEDIUM', 'LOW']);
   });
 
-  it("lists the spec's categories", () => {
-    assert.deepEqual(CATEGORIES, ['repair_status', 'assignment', 'approval', 'reward', 'system']);
+  it("lists the spec's categories, and account for the messages no preference stops", () => {
+    assert.deepEqual(CATEGORIES, ['repair_status', 'assignment', 'approval', 'reward', 'system', 'account']);
+    assert.deepEqual(PREFERENCE_CATEGORIES, ['repair_status', 'assignment', 'approval', 'reward', 'system']);
   });
 
   it('lists the channels', () => {
@@ -24,8 +25,8 @@ describe('domain/notifications/types', () => {
     });
   });
 
-  it('has a default toggle for exactly the known categories', () => {
-    assert.deepEqual(Object.keys(DEFAULT_PREFERENCES.categories).sort(), [...CATEGORIES].sort());
+  it('has a default toggle for exactly the categories a user may turn off', () => {
+    assert.deepEqual(Object.keys(DEFAULT_PREFERENCES.categories).sort(), [...PREFERENCE_CATEGORIES].sort());
   });
 
   it('cannot be changed by a careless caller', () => {
