@@ -90,4 +90,18 @@ describe('api: login throttling (PostgreSQL-backed, shared by API processes)', (
     assert.equal(res.status, 429);
     assert.ok(res.headers.get('retry-after'));
   });
+
+  it('forgets keys whose window and block are over (the table does not grow with every failure ever)', async () => {
+    await h.db
+      .knex('login_throttle')
+      .insert({
+        key: 'account:long-ago',
+        failures: 2,
+        window_started_at: new Date(Date.now() - 3_600_000),
+        updated_at: new Date(Date.now() - 3_600_000),
+      });
+    assert.equal((await login('frank', 'x', '10.0.5.1')).status, 401);
+    assert.equal(await h.db.knex('login_throttle').where('key', 'account:long-ago').first(), undefined);
+    assert.ok(await h.db.knex('login_throttle').where('key', 'account:frank').first(), 'a live key stays');
+  });
 });

@@ -17,6 +17,15 @@ export interface ThrottleTiming {
  * has ended; reaching the limit blocks the key for `blockMs`.
  */
 export function loginThrottle(knex: Knex, timing: ThrottleTiming) {
+  /** Deletes up to `limit` rows whose window and block are both over. */
+  async function prune(limit: number): Promise<number> {
+    const stale = knex('login_throttle')
+      .select('key')
+      .where('updated_at', '<', knex.raw(`now() - ?::interval`, [`${timing.windowMs + timing.blockMs} milliseconds`]))
+      .limit(limit);
+    return knex('login_throttle').whereIn('key', stale).delete();
+  }
+
   return {
     /** Seconds until every one of these keys may try again (0 when none is blocked). */
     async blockedFor(keys: string[]): Promise<number> {
@@ -51,6 +60,8 @@ export function loginThrottle(knex: Knex, timing: ThrottleTiming) {
         );
         blocked = Math.max(blocked, Number(rows[0]?.seconds ?? 0));
       }
+      // Failures are what grow the table, so each one also sweeps a few rows that say nothing any more.
+      await prune(50);
       return blocked;
     },
 
@@ -59,12 +70,7 @@ export function loginThrottle(knex: Knex, timing: ThrottleTiming) {
       await knex('login_throttle').where('key', key).delete();
     },
 
-    /** Rows whose window and block are both over say nothing any more. */
-    async prune(): Promise<number> {
-      return knex('login_throttle')
-        .where('updated_at', '<', knex.raw(`now() - ?::interval`, [`${timing.windowMs + timing.blockMs} milliseconds`]))
-        .delete();
-    },
+    prune,
   };
 }
 
