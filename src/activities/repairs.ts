@@ -7,7 +7,7 @@ import type { MoveCommand } from '../domain/moves';
 import { applyDiscount, priceForNthRepair } from '../domain/pricing';
 import type { RepairRecord } from '../domain/repair';
 import { insertEvents } from '../db/queries/events';
-import { technicianLoadQuery } from '../db/queries/technician-load';
+import { ASSIGNABLE_SQL, isAssignable, technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
 import { FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
@@ -23,7 +23,7 @@ const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
 });
 
 export function createRepairActivities({ db, rewards }: ActivityDeps) {
-  const { Repair, RepairHistory, RewardRedemption, Technician } = db.models;
+  const { Repair, RepairHistory, RewardRedemption } = db.models;
 
   async function loadForUpdate(trx: Knex.Transaction, repairId: number): Promise<Repair> {
     const repair = await Repair.query(trx).findById(repairId).forUpdate();
@@ -101,8 +101,8 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
         if (repair.technicianId !== null) return repair.technicianId;
 
         const loads: TechnicianLoad[] = await technicianLoadQuery(trx)
-          .where('t.is_active', true)
-          .select({ technicianId: 't.id', isActive: 't.is_active' });
+          .whereRaw(ASSIGNABLE_SQL)
+          .select({ technicianId: 't.id', isActive: trx.raw(ASSIGNABLE_SQL) });
         const chosen = chooseTechnician(loads);
         if (chosen === null) return null;
         await Repair.query(trx).patch({ technicianId: chosen }).where('id', repairId);
@@ -190,14 +190,14 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
               break;
             }
             case 'assign': {
-              const tech = cmd.technicianId === undefined ? undefined : await Technician.query(trx).findById(cmd.technicianId);
-              if (!tech || !tech.isActive) {
+              const techId = cmd.technicianId;
+              if (techId === undefined || !(await isAssignable(trx, techId))) {
                 throw ApplicationFailure.nonRetryable(`no active technician ${cmd.technicianId}`, FAILURE.INVALID_TECHNICIAN);
               }
-              patch.technicianId = tech.id;
-              event('technician_assigned', { technicianId: tech.id });
-              if (repair.technicianId !== null && repair.technicianId !== tech.id) {
-                event('technician_unassigned', { technicianId: repair.technicianId, newTechnicianId: tech.id });
+              patch.technicianId = techId;
+              event('technician_assigned', { technicianId: techId });
+              if (repair.technicianId !== null && repair.technicianId !== techId) {
+                event('technician_unassigned', { technicianId: repair.technicianId, newTechnicianId: techId });
               }
               break;
             }

@@ -6,6 +6,7 @@ import { initialStatus, type RepairRecord } from '../domain/repair';
 import type { customerCreateBody, staffCreateBody } from '../domain/repair-schemas';
 import type { Role } from '../domain/roles';
 import { insertEvents } from '../db/queries/events';
+import { isAssignable } from '../db/queries/technician-load';
 import type { UseCaseDeps } from './deps';
 import { confirmStarted, markUnconfirmed, repairStartOptions, startRepairWorkflow } from './repair-start';
 
@@ -45,7 +46,7 @@ async function resolveStaffFields(
   creator: Creator,
   fields: StaffRepairFields,
 ): Promise<{ technicianId: number | null }> {
-  const { Customer, Technician, Repair } = deps.db.models;
+  const { Customer, Repair } = deps.db.models;
   if (!(await Customer.query().findById(fields.customerId))) {
     throw new ValidationError({ customerId: `customer ${fields.customerId} does not exist` });
   }
@@ -60,9 +61,10 @@ async function resolveStaffFields(
     return { technicianId: creator.technicianId };
   }
   if (fields.technicianId === undefined) return { technicianId: null };
-  const tech = await Technician.query().findById(fields.technicianId);
-  if (!tech || !tech.isActive) throw new ValidationError({ technicianId: `no active technician ${fields.technicianId}` });
-  return { technicianId: tech.id };
+  if (!(await isAssignable(deps.db.knex, fields.technicianId))) {
+    throw new ValidationError({ technicianId: `no active technician ${fields.technicianId}` });
+  }
+  return { technicianId: fields.technicianId };
 }
 
 /**

@@ -4,6 +4,7 @@ import { judgeMove, type Move } from '../../domain/lifecycle';
 import type { MoveFields } from '../../domain/moves';
 import { canSeeRepair, type RepairRecord } from '../../domain/repair';
 import type { Repair } from '../../db/models';
+import { isAssignable } from '../../db/queries/technician-load';
 import { moveUpdates } from '../../workflows/definitions';
 import type { AppDeps, AuthUser } from '../context';
 import { ApiError, forbidden, notFound, validationFailed } from '../errors';
@@ -48,8 +49,9 @@ export async function performMove(deps: AppDeps, user: AuthUser, repair: Repair,
   if (!verdict.ok && verdict.reason === 'FORBIDDEN') throw forbidden(`A ${user.role} may not ${move} this repair`);
   if (!verdict.ok) throw new ApiError('INVALID_TRANSITION', `cannot ${move} a repair that is ${repair.status}`);
   if (move === 'assign' && args.technicianId !== undefined) {
-    const tech = await deps.db.models.Technician.query().findById(args.technicianId);
-    if (!tech || !tech.isActive) throw validationFailed({ technicianId: `no active technician ${args.technicianId}` });
+    if (!(await isAssignable(deps.db.knex, args.technicianId))) {
+      throw validationFailed({ technicianId: `no active technician ${args.technicianId}` });
+    }
   }
   const handle = deps.temporal.client.workflow.getHandle(repair.workflowId);
   try {

@@ -5,6 +5,7 @@ import { e164, email, newPassword } from '../common/schemas';
 import { conflict, validationFailed } from '../errors';
 import { defineRoute } from '../route';
 import { creditReferral } from '../rewards/referrals';
+import { presentUser, userSchema } from './schema';
 
 const createUserBody = z
   .object({
@@ -33,17 +34,7 @@ const createUserBody = z
     }
   });
 
-export const userSchema = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  role: z.enum(ROLES),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  isActive: z.boolean(),
-  customerId: z.number().int().nullable(),
-  technicianId: z.number().int().nullable(),
-  createdAt: z.iso.datetime(),
-});
+export { userSchema } from './schema';
 
 export const userRoutes = [
   defineRoute({
@@ -85,17 +76,7 @@ export const userRoutes = [
         if (body.role === 'technician') {
           technicianId = (await Technician.query(trx).insert({ userId: user.id, isActive: true })).id;
         }
-        return {
-          id: user.id,
-          username: user.username,
-          role: user.role,
-          email: user.email,
-          phone: user.phone,
-          isActive: user.isActive,
-          customerId,
-          technicianId,
-          createdAt: user.createdAt.toISOString(),
-        };
+        return presentUser({ ...user, customerId, technicianId });
       });
     },
   }),
