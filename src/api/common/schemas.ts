@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { passwordProblem } from '../../domain/passwords';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../domain/passwords';
 
 export const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
 
@@ -20,7 +20,11 @@ export const errorBody = z.object({
 export const timestamp = z.iso.datetime();
 
 /** A password someone is choosing (creation, change, reset): the domain's one rule, as a field reason. */
-export const newPassword = z.string().superRefine((value, ctx) => {
-  const problem = passwordProblem(value);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const newPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`)
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
