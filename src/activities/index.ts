@@ -1,3 +1,4 @@
+import { createAnnouncementActivities } from './announcements';
 import { createDeliveryActivities } from './deliveries';
 import { createDigestActivities } from './digests';
 import { createHousekeepingActivities } from './housekeeping';
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliveryActivities(deps),
     ...createDigestActivities(deps),
     ...createHousekeepingActivities(deps),
+    ...createAnnouncementActivities(deps),
     /**
      * A move, then the notifications of the events after `afterEventId` (the move's own, and any
      * recorded meanwhile), in the one activity: the workflow answers the move and starts the

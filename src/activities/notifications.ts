@@ -6,7 +6,7 @@ import type { DeliveryContext, DeliveryPlan } from '../domain/notifications/deli
 import { renderTemplate } from '../domain/notifications/templates';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { Notification, NotificationEvent } from '../db/models';
-import { loadPreferencesOf } from '../db/queries/preferences';
+import { deliveryContextsOf } from '../db/queries/delivery-contexts';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { ActivityDeps } from './deps';
 import { metric } from '../transports/metrics';
@@ -90,36 +90,7 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
     });
   }
 
-  /** Priority, category, preferences and address of several notifications, in two queries. */
-  async function contextsOf(ids: number[]): Promise<Map<number, DeliveryContext>> {
-    if (ids.length === 0) return new Map();
-    const rows: Array<
-      Pick<Notification, 'id' | 'userId' | 'priority' | 'category'> &
-        Record<'email' | 'phone', string | null> &
-        Record<'emailVerified' | 'phoneVerified', boolean | null>
-    > = await db
-      .knex('notifications as n')
-      .leftJoin('users as u', 'u.id', 'n.userId')
-      .whereIn('n.id', ids)
-      .select('n.id', 'n.userId', 'n.priority', 'n.category', 'u.email', 'u.emailVerified', 'u.phone', 'u.phoneVerified');
-    const preferences = await loadPreferencesOf(db.knex, [...new Set(rows.map((r) => r.userId))]);
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        {
-          priority: r.priority,
-          category: r.category,
-          preferences: preferences.get(r.userId)!,
-          address: {
-            email: r.email ?? null,
-            emailVerified: Boolean(r.emailVerified),
-            phone: r.phone ?? null,
-            phoneVerified: Boolean(r.phoneVerified),
-          },
-        },
-      ]),
-    );
-  }
+  const contextsOf = (ids: number[]) => deliveryContextsOf(db, ids);
 
   return {
     /**

@@ -35,6 +35,11 @@ export const keys = {
   /** The delivery of an account message (password reset, verification code): one workflow per notification. */
   accountMessage: (notificationId: number) => `notification-${notificationId}-account`,
 
+  /** An announcement's workflow; its continuations keep the id, and a second start is refused. */
+  announcementWorkflow: (announcementId: number) => `announcement-${announcementId}`,
+  /** The deliveries of one page of an announcement that quiet hours hold, handed off once per page. */
+  announcementHandOff: (announcementWorkflowId: string, afterUserId: number) => `${announcementWorkflowId}/held-after-${afterUserId}`,
+
   /**
    * Who holds a digest claim (`notification_digests.claimed_by`): the activity's run and id, the same
    * on each of its retries, so an attempt tells its own predecessor's claim (unknown outcome, never

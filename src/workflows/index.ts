@@ -2,3 +2,4 @@ export { dailyDigestWorkflow } from './digest';
 export { cleanupDeliveryLogsWorkflow } from './housekeeping';
 export { deliverNotificationsWorkflow } from './notification';
 export { repairWorkflow } from './repair';
+export { announcementWorkflow } from './announcement';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrationConfig } from '../../src/db';
 
 const TABLES = [
+  'announcements',
   'brand_settings',
   'customer_repair_preferences',
   'customer_users',

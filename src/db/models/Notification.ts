@@ -12,6 +12,8 @@ export class Notification extends BaseModel {
 
   userId!: number;
   eventId!: number | null;
+  /** The announcement it tells of (null for a repair's event). */
+  announcementId!: number | null;
   repairId!: number | null;
   title!: string;
   message!: string;
@@ -35,6 +37,7 @@ export class Notification extends BaseModel {
       id: { type: 'integer' },
       userId: { type: 'integer' },
       eventId: { type: ['integer', 'null'] },
+      announcementId: { type: ['integer', 'null'] },
       repairId: { type: ['integer', 'null'] },
       title: { type: 'string', maxLength: 200 },
       message: { type: 'string' },

@@ -13,3 +13,4 @@ export { Technician } from './Technician';
 export { User } from './User';
 export { CustomerRepairPreference } from './CustomerRepairPreference';
 export { NotificationDigest } from './NotificationDigest';
+export { Announcement } from './Announcement';

@@ -1,0 +1,38 @@
+import type { VerifyingAddress } from '../../domain/notifications/decide';
+import type { DeliveryContext } from '../../domain/notifications/delivery';
+import type { Db } from '../index';
+import type { Notification } from '../models';
+import { loadPreferencesOf } from './preferences';
+
+/** Priority, category, preferences and address of several notifications, in two queries. */
+export async function deliveryContextsOf(db: Db, ids: number[]): Promise<Map<number, DeliveryContext>> {
+  if (ids.length === 0) return new Map();
+  const rows: Array<
+    Pick<Notification, 'id' | 'userId' | 'priority' | 'category'> &
+      Record<'email' | 'phone', string | null> &
+      Record<'emailVerified' | 'phoneVerified', boolean | null> & { verifying: VerifyingAddress | null }
+  > = await db
+    .knex('notifications as n')
+    .leftJoin('users as u', 'u.id', 'n.userId')
+    .whereIn('n.id', ids)
+    .select('n.id', 'n.userId', 'n.priority', 'n.category', 'n.verifying', 'u.email', 'u.emailVerified', 'u.phone', 'u.phoneVerified');
+  const preferences = await loadPreferencesOf(db.knex, [...new Set(rows.map((r) => r.userId))]);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        priority: r.priority,
+        category: r.category,
+        preferences: preferences.get(r.userId)!,
+        address: {
+          email: r.email ?? null,
+          emailVerified: Boolean(r.emailVerified),
+          phone: r.phone ?? null,
+          phoneVerified: Boolean(r.phoneVerified),
+        },
+        // Only where set: every other notification's context stays as workflow histories recorded it.
+        ...(r.verifying ? { verifying: r.verifying } : {}),
+      },
+    ]),
+  );
+}
