@@ -10,6 +10,7 @@ import {
   type DigestRequest,
 } from '../domain/notifications/digest';
 import { keys } from '../domain/keys';
+import { digestContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import type { NotificationDigest } from '../db/models';
@@ -126,7 +127,7 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
 
       const [template, brand] = await Promise.all([activeTemplate(db, db.knex, 'daily_digest'), brandSettings(db.knex)]);
       const { shown, more } = digestLines(unread, digest.maxItems);
-      const rendered = renderTemplate(template, { recipient: { username: user.username }, count: unread.length, date: req.day }, brand, {
+      const rendered = renderTemplate(template, digestContext(user.username, unread.length, req.day), brand, {
         html: digestListHtml(shown, more, appUrl),
         text: digestListText(shown, more, appUrl),
       });

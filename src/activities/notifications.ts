@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { EVENT_RULES, type EventType } from '../domain/events';
 import { channelsFor } from '../domain/notifications/channels';
 import type { DeliveryContext, DeliveryPlan } from '../domain/notifications/delivery';
+import { repairEventContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { Notification, NotificationEvent } from '../db/models';
@@ -15,8 +16,6 @@ interface Recipient {
   id: number;
   username: string;
 }
-
-const money = (v: unknown) => (typeof v === 'number' ? `$${v.toFixed(2)}` : 'to be confirmed');
 
 /** Events into in-app notifications, and what their deliveries need to know. */
 export function createNotificationActivities({ db, metrics, appUrl }: ActivityDeps) {
@@ -53,19 +52,8 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
       const p = event.payload;
       const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
       const rows = missing.map((r) => {
-        const rendered = renderTemplate(
-          template,
-          {
-            ...p,
-            repair: { id: event.repairId, unitNumber: p.unitNumber, status: p.status },
-            recipient: { username: r.username },
-            actionUrl,
-            estimatedCost: money(p.estimatedCost),
-            cost: money(p.cost),
-            discountedCost: money(p.discountedCost),
-          },
-          brand,
-        );
+        const context = repairEventContext(p, { repairId: event.repairId, recipient: { username: r.username }, actionUrl });
+        const rendered = renderTemplate(template, context, brand);
         return {
           userId: r.id,
           eventId: event.id,

@@ -69,6 +69,8 @@ export const keys = {
     customerRewards: (customerId: number) => `rewards:${customerId}`,
     /** A user's redemptions: two requests cannot both spend the same points. */
     userPoints: (userId: number) => `points:${userId}`,
+    /** A template's versions: a new version's number and the one active version are decided in turn. */
+    templateVersions: (name: string) => `template:${name}`,
     /** A month's SMS spend: "is there room?" and "claim it" are one step for the batches checking it. */
     smsBudget: (monthStart: Date) => `sms-budget:${monthStart.toISOString().slice(0, 7)}`,
     /** Automatic assignments (a fixed bigint, not hashed): concurrent picks see each other's load. */

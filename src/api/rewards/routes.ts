@@ -47,17 +47,21 @@ const presentRedemption = (r: RedemptionRow): z.infer<typeof redemption> => ({
   appliedAt: r.appliedAt ? r.appliedAt.toISOString() : null,
 });
 
+// Points spent come from the redemption's debit (keys.redemptionPoints): an admin may reprice the option later.
 const redemptionsQuery = (knex: Knex | Knex.Transaction) =>
-  knex<RedemptionRow>('reward_redemptions as r').join('reward_options as o', 'o.id', 'r.reward_option_id').select({
-    id: 'r.id',
-    rewardOptionId: 'r.reward_option_id',
-    name: 'o.name',
-    pointsRequired: 'o.points_required',
-    status: 'r.status',
-    appliedToRepairId: 'r.applied_to_repair_id',
-    createdAt: 'r.created_at',
-    appliedAt: 'r.applied_at',
-  });
+  knex<RedemptionRow>('reward_redemptions as r')
+    .join('reward_options as o', 'o.id', 'r.reward_option_id')
+    .leftJoin('reward_points as p', 'p.ref', knex.raw("'redemption:' || r.id"))
+    .select({
+      id: 'r.id',
+      rewardOptionId: 'r.reward_option_id',
+      name: 'o.name',
+      pointsRequired: knex.raw('coalesce(-p.delta, o.points_required)'),
+      status: 'r.status',
+      appliedToRepairId: 'r.applied_to_repair_id',
+      createdAt: 'r.created_at',
+      appliedAt: 'r.applied_at',
+    });
 
 export const rewardRoutes: AnyRoute[] = [
   defineRoute({
@@ -106,7 +110,8 @@ export const rewardRoutes: AnyRoute[] = [
     handler: async ({ body, user }, { db }) => {
       if (user.customerId === null) throw forbidden('This account is not linked to a customer');
       return db.knex.transaction(async (trx) => {
-        const opt = await db.models.RewardOption.query(trx).findById(body.rewardOptionId);
+        // FOR SHARE: an admin's retirement or repricing of the option happens before or after, not during.
+        const opt = await db.models.RewardOption.query(trx).findById(body.rewardOptionId).forShare();
         if (!opt || !opt.isActive) throw validationFailed({ rewardOptionId: 'no such reward option' });
         // One redemption at a time per user: concurrent requests cannot both spend the same points.
         await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [keys.locks.userPoints(user.id)]);

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import type { Db } from '../../src/db';
+import { brandSettings } from '../../src/db/queries/templates';
+import { EVENT_RULES } from '../../src/domain/events';
+import { templateContext } from '../../src/domain/notifications/template-contexts';
+import { checkTemplateTexts, previewTemplate } from '../../src/domain/notifications/template-drafts';
+import { freshDatabase } from '../support/harness';
+
+// The templates the migrations ship against the context registry: a default template that uses a
+// variable its sender does not give, or a registry that drifts from a template, fails here.
+describe('db: the shipped templates and the context registry', () => {
+  let db: Db;
+  before(async () => {
+    ({ db } = await freshDatabase());
+  });
+  after(() => db?.destroy());
+
+  it('ships one active template for every event type and the digest', async () => {
+    const active: string[] = await db.knex('notification_templates').where('is_active', true).pluck('name');
+    for (const name of [...Object.keys(EVENT_RULES), 'daily_digest']) assert.ok(active.includes(name), `${name} has an active version`);
+  });
+
+  it('every shipped version uses only what its context provides and renders with its sample', async () => {
+    const brand = await brandSettings(db.knex);
+    const templates = await db.models.NotificationTemplate.query().orderBy(['name', 'version']);
+    assert.ok(templates.length >= 13);
+    for (const t of templates) {
+      const context = templateContext(t.name, t.requiredContext, 'https://app.example.com');
+      if (Object.prototype.hasOwnProperty.call(EVENT_RULES, t.name)) assert.ok(context.registered, `${t.name} is in the registry`);
+      assert.deepEqual(checkTemplateTexts(t.name, t, t.requiredContext, context, brand), {}, `${t.name} v${t.version}`);
+      const preview = previewTemplate(t, context, brand);
+      assert.ok(preview.ok, `${t.name} v${t.version} renders`);
+      for (const field of ['title', 'message', 'subject', 'html', 'text', 'sms'] as const) {
+        assert.ok(preview.preview[field].length > 0, `${t.name} ${field}`);
+        assert.doesNotMatch(preview.preview[field], /\{\{/, `${t.name} ${field} has no placeholder left`);
+      }
+    }
+  });
+});
