@@ -4,18 +4,21 @@ import path from 'node:path';
 import { migrationConfig } from '../../src/db';
 
 const TABLES = [
+  'address_verifications',
   'announcements',
   'brand_settings',
   'customer_repair_preferences',
   'customer_users',
   'customers',
   'delivery_logs',
+  'login_throttle',
   'notification_digests',
   'notification_events',
   'notification_preferences',
   'notification_templates',
   'notifications',
   'outbox_messages',
+  'password_resets',
   'referral_codes',
   'referrals',
   'repair_history',
