@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../src/db';
 import { brandSettings } from '../../src/db/queries/templates';
 import { EVENT_RULES } from '../../src/domain/events';
+import { ACCOUNT_TEMPLATES } from '../../src/domain/notifications/account';
 import { templateContext } from '../../src/domain/notifications/template-contexts';
 import { checkTemplateTexts, previewTemplate } from '../../src/domain/notifications/template-drafts';
 import { freshDatabase } from '../support/harness';
 
 // The templates the migrations ship against the context registry: a default template that uses a
 // variable its sender does not give, or a registry that drifts from a template, fails here.
+const MUST_REGISTER = new Set<string>([...Object.keys(EVENT_RULES), ...Object.values(ACCOUNT_TEMPLATES)]);
+
 describe('db: the shipped templates and the context registry', () => {
   let db: Db;
   before(async () => {
@@ -15,9 +18,10 @@ describe('db: the shipped templates and the context registry', () => {
   });
   after(() => db?.destroy());
 
-  it('ships one active template for every event type and the digest', async () => {
+  it('ships one active template for every event type, the digest and the account messages', async () => {
     const active: string[] = await db.knex('notification_templates').where('is_active', true).pluck('name');
-    for (const name of [...Object.keys(EVENT_RULES), 'daily_digest']) assert.ok(active.includes(name), `${name} has an active version`);
+    for (const name of [...Object.keys(EVENT_RULES), 'daily_digest', ...Object.values(ACCOUNT_TEMPLATES)])
+      assert.ok(active.includes(name), `${name} has an active version`);
   });
 
   it('every shipped version uses only what its context provides and renders with its sample', async () => {
@@ -26,7 +30,7 @@ describe('db: the shipped templates and the context registry', () => {
     assert.ok(templates.length >= 13);
     for (const t of templates) {
       const context = templateContext(t.name, t.requiredContext, 'https://app.example.com');
-      if (Object.prototype.hasOwnProperty.call(EVENT_RULES, t.name)) assert.ok(context.registered, `${t.name} is in the registry`);
+      if (MUST_REGISTER.has(t.name)) assert.ok(context.registered, `${t.name} is in the registry`);
       assert.deepEqual(checkTemplateTexts(t.name, t, t.requiredContext, context, brand), {}, `${t.name} v${t.version}`);
       const preview = previewTemplate(t, context, brand);
       assert.ok(preview.ok, `${t.name} v${t.version} renders`);

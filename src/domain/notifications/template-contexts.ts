@@ -1,4 +1,5 @@
 import { EVENT_RULES, type EventType } from '../events';
+import { ACCOUNT_TEMPLATE_SAMPLES } from './account';
 import { digestListHtml, digestListText, type DigestItem } from './digest';
 import type { BrandSettings } from './templates';
 
@@ -111,6 +112,7 @@ export const TEMPLATE_CONTEXTS: Readonly<Record<string, TemplateContextSpec>> = 
       text: digestListText(SAMPLE_DIGEST_ITEMS(appUrl), 0, appUrl),
     }),
   },
+  ...Object.fromEntries(Object.entries(ACCOUNT_TEMPLATE_SAMPLES).map(([name, sample]) => [name, { sample }])),
 };
 
 // Exhaustive over BrandSettings: a new brand field is a new variable without anyone listing it.

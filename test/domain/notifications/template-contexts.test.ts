@@ -81,7 +81,7 @@ describe('domain/notifications/template-contexts', () => {
     });
 
     it('gives a template it does not know only its requiredContext and brand.*, with a sample built from them', () => {
-      const c = templateContext('password_reset', ['recipient.username', 'resetUrl', 'brand.companyName'], APP);
+      const c = templateContext('welcome_letter', ['recipient.username', 'resetUrl', 'brand.companyName'], APP);
       assert.equal(c.registered, false);
       assert.deepEqual(c.variables, ['recipient.username', 'resetUrl', ...BRAND_VARIABLES]);
       assert.deepEqual(c.sample, { recipient: { username: '[recipient.username]' }, resetUrl: '[resetUrl]' });
@@ -139,8 +139,8 @@ describe('domain/notifications/template-contexts', () => {
         emailText: 'x',
         sms: 'x',
       });
-      assert.deepEqual(check({ ...t, emailSubject: 'Reset' }, ['resetUrl'], 'password_reset'), {
-        message: 'uses {{ recipient.username }}, which the password_reset context does not provide',
+      assert.deepEqual(check({ ...t, emailSubject: 'Reset' }, ['resetUrl'], 'welcome_letter'), {
+        message: 'uses {{ recipient.username }}, which the welcome_letter context does not provide',
       });
     });
   });
