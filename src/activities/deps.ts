@@ -16,6 +16,8 @@ export interface ActivityDeps {
   rewards: RewardRules;
   /** Non-urgent SMS stop once this month's estimated spend would pass `monthlyUsd`. */
   smsBudget: { monthlyUsd: number; costEstimateUsd: number };
+  /** How long an emailed password-reset link works. */
+  passwordResetTtlMs: number;
   /** How many notifications one digest lists at most (the rest are counted). */
   digest: { maxItems: number };
 }

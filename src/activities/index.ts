@@ -1,3 +1,4 @@
+import { createAccountActivities } from './accounts';
 import { createAnnouncementActivities } from './announcements';
 import { createDeliveryActivities } from './deliveries';
 import { createDigestActivities } from './digests';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDigestActivities(deps),
     ...createHousekeepingActivities(deps),
     ...createAnnouncementActivities(deps),
+    ...createAccountActivities(deps),
     /**
      * A move, then the notifications of the events after `afterEventId` (the move's own, and any
      * recorded meanwhile), in the one activity: the workflow answers the move and starts the

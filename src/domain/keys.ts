@@ -34,6 +34,11 @@ export const keys = {
   deliveryRetry: (notificationId: number, channel: string, logId: number) => `notification-${notificationId}-${channel}-retry-${logId}`,
   /** The delivery of an account message (password reset, verification code): one workflow per notification. */
   accountMessage: (notificationId: number) => `notification-${notificationId}-account`,
+  /**
+   * One password-reset request (public or an admin's): its workflow, and the key its activity
+   * stores with the token, so a retry issues nothing new. The request id is drawn once, by the API.
+   */
+  passwordReset: (requestId: string) => `password-reset-${requestId}`,
 
   /** An announcement's workflow; its continuations keep the id, and a second start is refused. */
   announcementWorkflow: (announcementId: number) => `announcement-${announcementId}`,

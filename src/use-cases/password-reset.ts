@@ -1,75 +1,48 @@
+import { randomUUID } from 'node:crypto';
 import { endSessions } from '../db/queries/sessions';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
-import { ACCOUNT_TEMPLATES, passwordResetContext } from '../domain/notifications/account';
+import { keys } from '../domain/keys';
 import { passwordProblem } from '../domain/passwords';
-import { hashResetToken, newResetToken } from '../security/one-time';
+import { hashResetToken } from '../security/one-time';
 import { hashPassword } from '../security/password';
-import { deliverAccountMessage, recordAccountMessage } from './account-messages';
-import type { UseCaseDeps } from './deps';
-
-/**
- * Unused tokens a user may have at once when they ask themselves: the request is public and
- * answers the same whatever happens, so without a cap anyone could fill an inbox through it.
- */
-export const MAX_OUTSTANDING_RESETS = 5;
+import type { PasswordResetInput, passwordResetWorkflow } from '../workflows/account';
+import { bounded, deliveryOptions, WORKFLOW_CALL_DEADLINE_MS, type UseCaseDeps } from './deps';
 
 interface Account {
   id: number;
-  username: string;
   email: string | null;
   emailVerified: boolean;
   isActive: boolean;
 }
 
-export type ResetOutcome = { emailQueued: true; notificationId: number } | { emailQueued: false };
-
-const outstanding = (deps: UseCaseDeps, userId: number) =>
-  deps.db.knex('password_resets').where('userId', userId).whereNull('usedAt').whereNull('revokedAt').where('expiresAt', '>', new Date());
-
 /**
- * Issues a single-use reset token and emails its link, to a verified email address only (without
- * one nothing is issued or sent). By `username` it is the public request, which must not reveal
- * whether the account exists: an unknown or disabled account is no error, just nothing sent. By
- * `userId` it is an admin's, for whom an unknown user is 404 and a disabled one a conflict.
+ * Starts a password-reset request's workflow, which issues the single-use token and emails its
+ * link to a verified email address only (see activities/accounts.ts). By `username` it is the
+ * public request: the account is not even looked up here, so neither the answer nor its timing
+ * tells whether it exists. By `userId` it is an admin's, for whom an unknown user is 404, a
+ * disabled one a conflict, and the answer says whether an email goes out.
  */
 export async function requestPasswordReset(
   deps: UseCaseDeps,
   who: { username: string } | { userId: number; requestedBy: number },
-): Promise<ResetOutcome> {
-  const users = deps.db.knex('users').select<Account[]>('id', 'username', 'email', 'emailVerified', 'isActive');
-  const user =
-    'username' in who
-      ? await users.whereRaw('lower(username) = lower(?)', [who.username]).where('isActive', true).first()
-      : await users.where('id', who.userId).first();
+): Promise<{ emailQueued: boolean }> {
+  let emailQueued = false;
   if ('userId' in who) {
+    const user = await deps.db.knex('users').where('id', who.userId).first<Account | undefined>('id', 'email', 'emailVerified', 'isActive');
     if (!user) throw new NotFoundError('User');
     if (!user.isActive) throw new ConflictError(`User ${user.id} is deactivated; reactivate them before resetting their password`);
+    emailQueued = Boolean(user.email && user.emailVerified);
   }
-  if (!user || !user.email || !user.emailVerified) return { emailQueued: false };
-  if ('username' in who) {
-    const [{ n }] = (await outstanding(deps, user.id).count({ n: '*' })) as unknown as [{ n: number }];
-    if (n >= MAX_OUTSTANDING_RESETS) return { emailQueued: false };
-  }
-
-  const token = newResetToken();
-  const ttlMs = deps.config.auth.passwordResetTtlMs;
-  const resetUrl = `${deps.config.notifications.appUrl}/reset-password?token=${token}`;
-  const notificationId = await deps.db.knex.transaction(async (trx) => {
-    await trx('password_resets').insert({
-      userId: user.id,
-      tokenHash: hashResetToken(token),
-      expiresAt: new Date(Date.now() + ttlMs),
-      requestedBy: 'requestedBy' in who ? who.requestedBy : null,
-    });
-    return recordAccountMessage(deps, trx, {
-      userId: user.id,
-      template: ACCOUNT_TEMPLATES.passwordReset,
-      channel: 'email',
-      context: passwordResetContext(user.username, resetUrl, ttlMs),
-    });
-  });
-  await deliverAccountMessage(deps, notificationId, 'email');
-  return { emailQueued: true, notificationId };
+  const requestKey = keys.passwordReset(randomUUID());
+  const input: PasswordResetInput = { request: { ...who, requestKey }, delivery: deliveryOptions(deps.config) };
+  await bounded(deps, WORKFLOW_CALL_DEADLINE_MS, () =>
+    deps.temporal.client.workflow.start<typeof passwordResetWorkflow>('passwordResetWorkflow', {
+      workflowId: requestKey,
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+    }),
+  );
+  return { emailQueued };
 }
 
 const BAD_TOKEN = { token: 'is not a valid reset link: it is unknown, expired or already used; ask for a new one' };
@@ -79,7 +52,11 @@ const BAD_TOKEN = { token: 'is not a valid reset link: it is unknown, expired or
  * the user dies with it, and every session of the user ends. A token that is unknown, expired or
  * used (or a password the rule refuses) changes nothing.
  */
-export async function confirmPasswordReset(deps: UseCaseDeps, token: string, newPassword: string): Promise<{ userId: number }> {
+export async function confirmPasswordReset(
+  deps: UseCaseDeps,
+  token: string,
+  newPassword: string,
+): Promise<{ userId: number; username: string }> {
   // Hashed first, whatever the token: a bad token answers no sooner than a good one.
   const passwordHash = await hashPassword(newPassword);
   const tokenHash = hashResetToken(token);
@@ -110,6 +87,6 @@ export async function confirmPasswordReset(deps: UseCaseDeps, token: string, new
       .whereNull('revokedAt')
       .update({ revokedAt: now });
     await endSessions(trx, claim.userId);
-    return { userId: claim.userId };
+    return { userId: claim.userId, username: user.username };
   });
 }

@@ -52,7 +52,7 @@ export async function requestVerificationCode(
       .insert({ userId, channel, ...fields })
       .onConflict(['user_id', 'channel'])
       .merge(fields);
-    const notificationId = await recordAccountMessage(deps, trx, {
+    const notificationId = await recordAccountMessage(deps.db, trx, {
       userId,
       template: ACCOUNT_TEMPLATES.addressVerification,
       channel,

@@ -56,6 +56,7 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
     appUrl: n.appUrl,
     rewards: config.rewards,
     smsBudget: { monthlyUsd: n.smsMonthlyBudgetUsd, costEstimateUsd: n.smsCostEstimateUsd },
+    passwordResetTtlMs: config.auth.passwordResetTtlMs,
     digest: { maxItems: config.schedules.digest.maxItems },
   };
   if (n.transport === 'aws') {

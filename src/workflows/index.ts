@@ -3,3 +3,4 @@ export { cleanupDeliveryLogsWorkflow } from './housekeeping';
 export { deliverNotificationsWorkflow } from './notification';
 export { repairWorkflow } from './repair';
 export { announcementWorkflow } from './announcement';
+export { passwordResetWorkflow } from './account';

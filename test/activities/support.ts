@@ -51,12 +51,14 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     appUrl: 'http://localhost:3000',
     rewards: config.rewards,
     smsBudget: { monthlyUsd: 1, costEstimateUsd: SMS_COST, ...smsBudget },
+    passwordResetTtlMs: 3_600_000,
     digest: { maxItems: 50 },
   });
   return {
     sendSmsBatch: (ids: number[], maxAttempts: number) => all.sendSmsBatch(ids, maxAttempts),
     sendEmail: all.sendEmail,
     sendDigest: all.sendDigest,
+    issuePasswordReset: all.issuePasswordReset,
   };
 }
 

@@ -92,16 +92,45 @@ describe('api: login throttling (PostgreSQL-backed, shared by API processes)', (
   });
 
   it('forgets keys whose window and block are over (the table does not grow with every failure ever)', async () => {
-    await h.db
-      .knex('login_throttle')
-      .insert({
-        key: 'account:long-ago',
-        failures: 2,
-        window_started_at: new Date(Date.now() - 3_600_000),
-        updated_at: new Date(Date.now() - 3_600_000),
-      });
+    await h.db.knex('login_throttle').insert({
+      key: 'account:long-ago',
+      failures: 2,
+      window_started_at: new Date(Date.now() - 3_600_000),
+      updated_at: new Date(Date.now() - 3_600_000),
+    });
     assert.equal((await login('frank', 'x', '10.0.5.1')).status, 401);
     assert.equal(await h.db.knex('login_throttle').where('key', 'account:long-ago').first(), undefined);
     assert.ok(await h.db.knex('login_throttle').where('key', 'account:frank').first(), 'a live key stays');
+  });
+
+  it('limits password-reset requests per client address (the same 429 for any username)', async () => {
+    const from = '198.51.100.9';
+    const reset = (username: string) =>
+      fetch(`${h.api.url}/api/auth/password-reset`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+        body: JSON.stringify({ username }),
+      });
+    for (let i = 0; i < 6; i++) assert.equal((await reset(i % 2 ? 'dave' : `ghost-${i}`)).status, 202);
+    for (const name of ['dave', 'ghost-x']) {
+      const res = await reset(name);
+      assert.equal(res.status, 429, name);
+      assert.ok(res.headers.get('retry-after'));
+    }
+  });
+
+  it('a completed password reset lifts the block on the account', async () => {
+    await insertUser(h.db, 'gwen', 'customer');
+    for (let i = 0; i < 3; i++) assert.equal((await login('gwen', 'wrong-guess', '10.0.6.1')).status, 401);
+    assert.equal((await login('gwen', PASSWORD, '10.0.6.2')).status, 429);
+    const { userId } = await h.db.knex('users').where('username', 'gwen').first<{ userId: number }>('id as userId');
+    const token = 'known-token-for-the-test-known-token-for-the';
+    const { createHash } = await import('node:crypto');
+    await h.db
+      .knex('password_resets')
+      .insert({ userId, tokenHash: createHash('sha256').update(token).digest('hex'), expiresAt: new Date(Date.now() + 60_000) });
+    const confirm = await h.request('POST', '/api/auth/password-reset/confirm', { body: { token, newPassword: 'brand-new-secret-7' } });
+    assert.equal(confirm.status, 200, JSON.stringify(confirm.body));
+    assert.equal((await login('gwen', 'brand-new-secret-7', '10.0.6.3')).status, 200);
   });
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { confirmPasswordReset, requestPasswordReset } from '../../use-cases/password-reset';
+import { loginThrottle } from '../../db/queries/login-throttle';
 import { idParam, newPassword } from '../common/schemas';
+import { tooManyRequests } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
 
 const ACCEPTED = 'If the account exists and has a verified email address, a link to reset its password is on its way there.';
@@ -17,13 +19,18 @@ export const passwordResetRoutes: AnyRoute[] = [
     body: z.object({ username: z.string().trim().min(1, 'is required').max(150) }),
     status: 202,
     response: z.object({ message: z.string() }),
-    handler: ({ body }, deps) => {
-      // Not awaited: the answer leaves before the account is even looked up, so neither its body
-      // nor its timing can tell an existing account from a missing one.
-      requestPasswordReset(deps, { username: body.username }).catch((err: unknown) =>
-        deps.logger.error({ err }, 'password reset request failed'),
-      );
-      return Promise.resolve({ message: ACCEPTED });
+    errors: [429, 503],
+    handler: async ({ body, ctx }, deps) => {
+      // Each request starts a workflow and may send an email: a client address gets as many as it gets failed logins.
+      const throttle = loginThrottle(deps.db.knex, deps.config.auth.login);
+      const rule = { key: `reset-address:${ctx.ip}`, maxFailures: deps.config.auth.login.maxFailuresPerAddress };
+      const wait = await throttle.blockedFor([rule.key]);
+      if (wait > 0) throw tooManyRequests(wait, 'Too many reset requests; try again later');
+      await throttle.recordFailure([rule]);
+      // The same work for every username (a workflow start; the account is looked up there), and
+      // once it is started the request survives this process.
+      await requestPasswordReset(deps, { username: body.username });
+      return { message: ACCEPTED };
     },
   }),
   defineRoute({
@@ -37,7 +44,9 @@ export const passwordResetRoutes: AnyRoute[] = [
     body: z.object({ token: z.string().trim().min(1, 'is required').max(200), newPassword }),
     response: z.object({ message: z.string() }),
     handler: async ({ body }, deps) => {
-      await confirmPasswordReset(deps, body.token, body.newPassword);
+      const { username } = await confirmPasswordReset(deps, body.token, body.newPassword);
+      // Whoever proved the mailbox may log in at once, even if guesses had blocked the account.
+      await loginThrottle(deps.db.knex, deps.config.auth.login).reset(`account:${username.toLowerCase()}`);
       return { message: 'Your password has been changed; log in with the new one.' };
     },
   }),

@@ -41,6 +41,15 @@ export function deadCodeReason(code: VerificationCodeState, now: Date, maxAttemp
   return null;
 }
 
+/** A password-reset request, as its workflow carries it: the public one by username, an admin's by id. */
+export type PasswordResetRequest = { requestKey: string } & ({ username: string } | { userId: number; requestedBy: number });
+
+/**
+ * Unused tokens a user may have at once when they ask themselves: the request is public and
+ * answers the same whatever happens, so without a cap anyone could fill an inbox through it.
+ */
+export const MAX_OUTSTANDING_RESETS = 5;
+
 /** What a password-reset message is rendered with; `resetUrl` carries the token. */
 export const passwordResetContext = (username: string, resetUrl: string, ttlMs: number): Record<string, unknown> => ({
   recipient: { username },
