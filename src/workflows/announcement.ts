@@ -31,12 +31,16 @@ const { createAnnouncementPage } = proxyActivities<RepairActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-/**
- * Events one run may reach. A page of 200 emails costs about 1,250 (three per send, three per
- * workflow task), so a run takes another page only while the costliest page so far still fits:
- * well under Temporal's 50k limit, and small enough to replay fast.
- */
+/** Events one run may reach: far under Temporal's 50k limit, and quick to replay. */
 const HISTORY_BUDGET = 1_800;
+
+/**
+ * The most events a page like this one can add: each plan may cost one email activity (an SMS
+ * over the month's budget falls back to email), plus the page's activity and its SMS batch, each
+ * at worst three events of its own and a workflow task of three. So a page of 200 emails runs
+ * alone in its run, while pages of in-app only notifications share one.
+ */
+const pageCostBound = (plans: number) => 6 * (plans + 2) + 30;
 
 /**
  * Tells every active user of an audience (an `announcements` row) by a `system` notification, a
@@ -81,7 +85,7 @@ export async function announcementWorkflow(input: AnnouncementWorkflowInput): Pr
     after = page.lastUserId;
 
     const info = workflowInfo();
-    costliestPage = Math.max(costliestPage, info.historyLength - startedAt);
+    costliestPage = Math.max(costliestPage, info.historyLength - startedAt, pageCostBound(page.plans.length));
     if (info.continueAsNewSuggested || info.historyLength + costliestPage > HISTORY_BUDGET) {
       await continueAsNew<typeof announcementWorkflow>({ ...input, resume: { afterUserId: after, totals } });
     }

@@ -19,6 +19,7 @@ describe('api: announcements', () => {
   const ids: Record<string, number> = {};
   let shortQuietEnds: Date;
   let heldAnnouncement: { announcementId: number; workflowId: string };
+  const lostOnce = new Set<string>();
 
   const post = (body: unknown, token = t.root, headers: Record<string, string> = {}) =>
     h.request('POST', '/api/admin/announcements', { token, body, headers });
@@ -41,7 +42,21 @@ describe('api: announcements', () => {
   const nameOf = (userId: number) => Object.entries(ids).find(([, id]) => id === userId)?.[0];
 
   before(async () => {
-    h = await startHarness({ DELIVERY_RETRY_INITIAL: '100ms' });
+    h = await startHarness(
+      { DELIVERY_RETRY_INITIAL: '100ms' },
+      {
+        // Every page's first attempt "loses" its answer after writing: the retry must not duplicate.
+        activities: (real) => ({
+          ...real,
+          async createAnnouncementPage(...args: Parameters<typeof real.createAnnouncementPage>) {
+            const page = await real.createAnnouncementPage(...args);
+            if (lostOnce.has(args.join('/'))) return page;
+            lostOnce.add(args.join('/'));
+            throw new Error('the worker lost the answer');
+          },
+        }),
+      },
+    );
     const acme = await insertCustomer(h.db, 'Acme');
     for (const name of ['cora', 'cleo', 'cid']) ids[name] = (await insertUser(h.db, name, 'customer', { customerId: acme })).userId;
     for (const name of ['tess', 'tom', 'tim']) ids[name] = (await insertUser(h.db, name, 'technician')).userId;
@@ -129,9 +144,11 @@ describe('api: announcements', () => {
     assert.equal(totals.recipients, 2);
 
     const notes = await notificationsOf(started.announcementId);
+    assert.ok(lostOnce.has(`${started.announcementId}/0/200`), 'the page was written twice');
     assert.deepEqual(
       notes.map((n) => nameOf(n.userId)),
       ['cora', 'cleo'],
+      'one each',
     );
     for (const n of notes) {
       assert.deepEqual(

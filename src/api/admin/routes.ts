@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { retryDelivery } from '../../use-cases/retry-delivery';
+import { retryDeliveries } from '../../use-cases/retry-deliveries';
 import { idParam } from '../common/schemas';
 import { defineRoute, type AnyRoute } from '../route';
+import { deliveryLogSearch, notificationSearch } from './search';
 import {
+  adminNotificationQuery,
+  adminNotificationSchema,
+  bulkRetryBody,
+  bulkRetryResponse,
   deliveryLogQuery,
   deliveryLogSchema,
   outboxMessageSchema,
   outboxQuery,
   pageOf,
+  presentAdminNotification,
   presentDeliveryLog,
   presentOutboxMessage,
   statsSchema,
@@ -38,19 +45,52 @@ export const adminNotificationRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'get',
+    path: '/admin/notifications',
+    tag: 'admin',
+    summary: "Every user's notifications, newest first; filter by user, repair, category, priority and createdAt (from/to, inclusive)",
+    access: ADMIN,
+    query: adminNotificationQuery,
+    response: pageOf(adminNotificationSchema),
+    handler: async ({ query }, { db }) => {
+      const { results, total } = await notificationSearch(db, query)
+        .orderBy([
+          { column: 'createdAt', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .page(query.page - 1, query.pageSize);
+      return { items: results.map(presentAdminNotification), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+  defineRoute({
+    method: 'get',
     path: '/admin/delivery-logs',
     tag: 'admin',
-    summary: 'Delivery attempts, newest first; filter by status and channel',
+    summary:
+      'Delivery attempts, newest first; filter by status, channel, recipient (the address, any case), userId, ' +
+      'notificationId, errorCode and createdAt (from/to, inclusive)',
     access: ADMIN,
     query: deliveryLogQuery,
     response: pageOf(deliveryLogSchema),
     handler: async ({ query }, { db }) => {
-      const q = db.models.DeliveryLog.query();
-      if (query.status) q.where('status', query.status);
-      if (query.channel) q.where('channel', query.channel);
-      const { results, total } = await q.orderBy('id', 'desc').page(query.page - 1, query.pageSize);
+      const { results, total } = await deliveryLogSearch(db, query)
+        .orderBy('id', 'desc')
+        .page(query.page - 1, query.pageSize);
       return { items: results.map(presentDeliveryLog), page: query.page, pageSize: query.pageSize, total };
     },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/admin/delivery-logs/retry',
+    tag: 'admin',
+    summary:
+      "Retries several failed deliveries (1-500 ids), each by the single retry's rules, with an outcome per id: " +
+      '`started` (with its workflowId), `refused` (with the reason the single retry would answer 409 with) or `not_found`',
+    access: ADMIN,
+    body: bulkRetryBody,
+    status: 202,
+    response: bulkRetryResponse,
+    errors: [503],
+    handler: async ({ body }, deps) => ({ results: await retryDeliveries(deps, body.ids) }),
   }),
   defineRoute({
     method: 'post',

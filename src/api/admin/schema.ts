@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { DeliveryLog, OutboxMessage } from '../../db/models';
+import type { DeliveryLog, Notification, OutboxMessage } from '../../db/models';
+import { CATEGORIES, PRIORITIES } from '../../domain/notifications/types';
 import { timestamp } from '../common/schemas';
-import { pageFields } from '../notifications/schema';
+import { notificationSchema, pageFields, presentNotification } from '../notifications/schema';
 
 const DELIVERY_CHANNELS = ['email', 'sms'] as const;
 const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as const;
@@ -14,10 +15,69 @@ export const statsSchema = z.object({
   smsSent: z.number().int(),
 });
 
-export const deliveryLogQuery = z.object({
-  status: z.enum(DELIVERY_STATUSES).optional(),
-  channel: z.enum(DELIVERY_CHANNELS).optional(),
-  ...pageFields,
+const positiveId = z.coerce.number().int('must be a whole number').positive('must be a positive integer');
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z' });
+
+/** A `createdAt` range, both ends included. */
+const createdRange = { from: instant.optional(), to: instant.optional() };
+function rangeInOrder(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to)) return;
+  ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+  ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+}
+
+export const deliveryLogQuery = z
+  .object({
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    channel: z.enum(DELIVERY_CHANNELS).optional(),
+    /** The address sent to (email in any case, or E.164 number). */
+    recipient: z.string().trim().min(1, 'must not be empty').max(254, 'must be at most 254 characters').optional(),
+    /** The recipient user, whatever the address (suppressed attempts have none). */
+    userId: positiveId.optional(),
+    notificationId: positiveId.optional(),
+    errorCode: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+    ...createdRange,
+    ...pageFields,
+  })
+  .superRefine(rangeInOrder);
+
+export const adminNotificationQuery = z
+  .object({
+    userId: positiveId.optional(),
+    repairId: positiveId.optional(),
+    category: z.enum(CATEGORIES).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    ...createdRange,
+    ...pageFields,
+  })
+  .superRefine(rangeInOrder);
+
+export const adminNotificationSchema = notificationSchema.extend({
+  userId: z.number().int(),
+  announcementId: z.number().int().nullable(),
+});
+
+export function presentAdminNotification(n: Notification): z.output<typeof adminNotificationSchema> {
+  return { ...presentNotification(n), userId: n.userId, announcementId: n.announcementId };
+}
+
+export const bulkRetryBody = z.object({
+  ids: z
+    .array(z.number().int('must be whole numbers').positive('must be positive integers'))
+    .min(1, 'must list 1 to 500 delivery log ids')
+    .max(500, 'must list 1 to 500 delivery log ids')
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id'),
+});
+
+export const bulkRetryResponse = z.object({
+  results: z.array(
+    z.object({
+      id: z.number().int(),
+      status: z.enum(['started', 'refused', 'not_found']),
+      workflowId: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
 });
 
 export const deliveryLogSchema = z.object({
