@@ -24,6 +24,8 @@ export async function freshDatabase(): Promise<{ db: Db; url: string; name: stri
   // All suites share one Temporal namespace and workflow ids are repair-<id>: give each database
   // its own id range so repair-1 of one suite is not repair-1 of another.
   await db.knex.raw(`alter sequence repairs_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
+  // The same for announcement-<id>.
+  await db.knex.raw(`alter sequence announcements_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
   return { db, url, name };
 }
 
