@@ -58,7 +58,7 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     sendSmsBatch: (ids: number[], maxAttempts: number) => all.sendSmsBatch(ids, maxAttempts),
     sendEmail: all.sendEmail,
     sendDigest: all.sendDigest,
-    issuePasswordReset: all.issuePasswordReset,
+    issuePasswordReset: (...args: Parameters<typeof all.issuePasswordReset>) => all.issuePasswordReset(...args),
   };
 }
 
