@@ -84,7 +84,7 @@ describe('first day of a production deployment: from empty to a working business
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text)) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   const login = async (username: string, password: string) => {
     const res = await call('POST', '/auth/login', { username, password });

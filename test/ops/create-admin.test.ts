@@ -24,7 +24,13 @@ describe('ops: create-admin (the first admin of a production deployment)', () =>
   });
   const run = async (argv: string[], env: Record<string, string>, secret?: string) => {
     const lines: string[] = [];
-    const code = await runOps('create-admin', argv, env, (l) => lines.push(l), secret === undefined ? undefined : () => Promise.resolve(secret));
+    const code = await runOps(
+      'create-admin',
+      argv,
+      env,
+      (l) => lines.push(l),
+      secret === undefined ? undefined : () => Promise.resolve(secret),
+    );
     return { code, out: lines.join('\n') };
   };
 
