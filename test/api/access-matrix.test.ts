@@ -55,7 +55,7 @@ describe('api: the access matrix of every route', () => {
       (a, b) => Number(ENDS_SESSION.has(`${a.method} ${a.path}`)) - Number(ENDS_SESSION.has(`${b.method} ${b.path}`)),
     );
     for (const route of routes) {
-      const roles = route.access === 'public' ? [undefined] : (route.access);
+      const roles = route.access === 'public' ? [undefined] : route.access;
       for (const role of roles) {
         const res = await call(route.method, route.path, role && tokens[role]);
         if (res.status === 401 || res.status === 403 || res.status >= 500)
