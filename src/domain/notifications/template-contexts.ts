@@ -113,6 +113,14 @@ export const TEMPLATE_CONTEXTS: Readonly<Record<string, TemplateContextSpec>> = 
     }),
   },
   ...Object.fromEntries(Object.entries(ACCOUNT_TEMPLATE_SAMPLES).map(([name, sample]) => [name, { sample }])),
+  // What activities/announcements.ts renders each recipient's copy with.
+  announcement: {
+    sample: () => ({
+      title: 'Closed for the holiday',
+      message: 'Our shop is closed on December 25; field crews still answer urgent calls.',
+      recipient: { username: 'alex' },
+    }),
+  },
 };
 
 // Exhaustive over BrandSettings: a new brand field is a new variable without anyone listing it.

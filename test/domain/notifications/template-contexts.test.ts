@@ -183,4 +183,10 @@ describe('domain/notifications/template-contexts', () => {
       assert.match(r.preview.text, /^Hello\n\n- Work started on unit TRK-107/);
     });
   });
+
+  it('registers the announcement template with what its sender renders it with', () => {
+    const ctx = templateContext('announcement', ['title', 'message'], 'https://app.example');
+    assert.equal(ctx.registered, true);
+    for (const v of ['title', 'message', 'recipient.username']) assert.ok(ctx.variables.includes(v), v);
+  });
 });
