@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import { savePreferences } from '../src/db/queries/preferences';
 import { DEFAULT_PREFERENCES } from '../src/domain/notifications/types';
-import type { RepairRecord } from '../src/domain/repair';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { scheduleDefinitions, SCHEDULE_NAMES } from '../src/temporal/schedules';
 import { approveSignal } from '../src/workflows/definitions';
@@ -15,6 +13,7 @@ import { historyToJson } from '../test/support/history-json';
 import { insertCustomer, insertUser, PASSWORD } from '../test/support/fixtures';
 import { startHarness, type Harness } from '../test/support/harness';
 import { stopStack, testLogger } from '../test/support/stack';
+import { call, childIds, MESSAGE_CASES, type Case, type World } from './history-cases';
 
 /**
  * Records the workflow histories that test/workflows/replay-fixtures.test.ts replays, so that a
@@ -29,31 +28,11 @@ import { stopStack, testLogger } from '../test/support/stack';
  * Each case runs on the real stack the tests use (embedded PostgreSQL, Temporal dev server, the
  * worker and the API), through the HTTP API as the portals would, and every workflow it caused
  * (the root and the children its history started) is written once closed to
- * test/workflows/fixtures/<case>.json and <case>.child-<n>.json.
+ * test/workflows/fixtures/<case>.json and <case>.child-<n>.json. The repairs' and the schedules'
+ * cases are here; those of announcements and account messages in history-cases.ts.
  */
 
 const FIXTURES = path.resolve(__dirname, '../test/workflows/fixtures');
-
-interface World {
-  h: Harness;
-  admin: string;
-  adminId: number;
-  customer: string;
-  tech: string;
-  techId: number;
-  fleetId: number;
-  quietFleetId: number;
-  bigFleetId: number;
-  bigFleetUser: string;
-}
-
-type Case = (w: World) => Promise<string>;
-
-async function call(w: World, token: string, method: string, route: string, body?: unknown): Promise<RepairRecord> {
-  const res = await w.h.request(method, `/api${route}`, { token, ...(body === undefined ? {} : { body }) });
-  assert.ok(res.status < 300, `${method} ${route}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as RepairRecord;
-}
 
 const statusIs = (w: World, id: number, status: string) =>
   eventually(
@@ -63,9 +42,6 @@ const statusIs = (w: World, id: number, status: string) =>
 
 const assigned = (w: World, id: number) =>
   eventually(async () => (await call(w, w.admin, 'GET', `/repairs/${id}`)).technicianId ?? undefined, `repair ${id} assigned`);
-
-const childIds = async (handle: WorkflowHandle) =>
-  ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
 
 const CASES: Record<string, Case> = {
   // A customer's request, auto-assigned, through every move; SMS and email to verified addresses.
@@ -158,6 +134,8 @@ const CASES: Record<string, Case> = {
     await startScheduled(w, SCHEDULE_NAMES.cleanup, 'fixture-cleanup');
     return 'fixture-cleanup';
   },
+
+  ...MESSAGE_CASES,
 };
 
 async function startScheduled(w: World, schedule: string, workflowId: string): Promise<unknown> {
@@ -185,10 +163,8 @@ async function setUp(h: Harness): Promise<World> {
   await phone(quinn, '+15550400009');
   const now = new Date();
   const until = new Date(Math.ceil((now.getTime() + 20_000) / 60_000) * 60_000);
-  await savePreferences(h.db.knex, quinn, {
-    ...structuredClone(DEFAULT_PREFERENCES),
-    quietHours: { enabled: true, start: hhmm(new Date(now.getTime() - 60_000)), end: hhmm(until), timezone: 'UTC' },
-  });
+  const quietHours = { enabled: true, start: hhmm(new Date(now.getTime() - 60_000)), end: hhmm(until), timezone: 'UTC' };
+  await savePreferences(h.db.knex, quinn, { ...structuredClone(DEFAULT_PREFERENCES), quietHours });
 
   const bigFleetId = await insertCustomer(h.db, 'Big Fleet');
   for (const [name, p] of [
@@ -208,6 +184,7 @@ async function setUp(h: Harness): Promise<World> {
     tech: await h.login('theo', PASSWORD),
     techId: technicianId as number,
     bigFleetUser: await h.login('bea', PASSWORD),
+    quietHours,
   };
 }
 

@@ -7,14 +7,17 @@ import { historyFromJson } from '../support/history-json';
 /**
  * Cross-version determinism: histories written by earlier workflow code (recorded by
  * scripts/record-histories.ts, each from the commit in its `recordedAt`) must replay with today's.
- * A failure here means the change would break repairs, deliveries or digests already running in
- * production: keep the old behaviour for them (`patched()`, or a new workflow type) rather than
- * re-recording, which only hides the break. Needs the workflow bundle only, no database or server.
+ * A failure here means the change would break repairs, deliveries, digests, announcements or
+ * password resets already running in production: keep the old behaviour for them (`patched()`, or
+ * a new workflow type) rather than re-recording, which only hides the break. Needs the workflow
+ * bundle only, no database or server.
  */
 const DIR = path.join(__dirname, 'fixtures');
 
 // Listed, so that a fixture deleted (or not re-recorded) fails as loudly as one that no longer replays.
 const EXPECTED = [
+  'announcement',
+  'announcement.child-1',
   'cleanup',
   'denied',
   'digest',
@@ -23,6 +26,7 @@ const EXPECTED = [
   'fleet-handoff.child-2',
   'fleet-handoff.child-3',
   'lifecycle',
+  'password-reset',
   'quiet-hours',
   'quiet-hours.child-1',
   'signal-approve',
