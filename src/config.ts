@@ -119,6 +119,21 @@ const envSchema = z
     DELIVERY_LOG_RETENTION: duration('90d'),
     CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
 
+    PHOTO_STORAGE: z.enum(['local', 's3']).default('local'),
+    PHOTO_MAX_MB: z.coerce.number().positive('must be more than 0').max(100).default(10),
+    PHOTO_S3_BUCKET: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+        .optional(),
+    ),
+    PHOTO_S3_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_./-]{0,200}$/, 'may hold letters, digits and _ . / - only')
+      .default('repair-photos/'),
+    S3_ENDPOINT_URL: optionalText.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional()),
+    APPROVAL_LINK_TTL: duration('7d'),
+
     REWARD_POINTS_PER_REPAIR: z.coerce.number().int().min(0).max(100_000).default(10),
     REWARD_REFERRER_POINTS: z.coerce.number().int().min(0).max(100_000).default(50),
     REWARD_REFERRED_POINTS: z.coerce.number().int().min(0).max(100_000).default(25),
@@ -132,6 +147,12 @@ const envSchema = z
     }
     if (env.NOTIFICATION_TRANSPORT === 'aws' && !env.AWS_REGION) {
       ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when NOTIFICATION_TRANSPORT=aws' });
+    }
+    if (env.PHOTO_STORAGE === 's3' && !env.PHOTO_S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['PHOTO_S3_BUCKET'], message: 'is required when PHOTO_STORAGE=s3' });
+    }
+    if (env.PHOTO_STORAGE === 's3' && !env.AWS_REGION) {
+      ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when PHOTO_STORAGE=s3' });
     }
     if (env.NODE_ENV === 'production' && env.SEED_DEMO_ACCOUNTS) {
       ctx.addIssue({ code: 'custom', path: ['SEED_DEMO_ACCOUNTS'], message: 'demo accounts are for development only' });
@@ -219,6 +240,14 @@ const configSchema = envSchema.transform((e) => ({
     cleanup: { weekday: e.CLEANUP_WEEKDAY, time: e.CLEANUP_TIME, retentionMs: e.DELIVERY_LOG_RETENTION, batchSize: e.CLEANUP_BATCH_SIZE },
   },
   aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },
+  /** Repair photos: `local` keeps them under DATA_DIR/photos; `s3` in the bucket (S3_ENDPOINT_URL or AWS_ENDPOINT_URL for an emulator). */
+  photos: {
+    storage: e.PHOTO_STORAGE,
+    maxBytes: Math.round(e.PHOTO_MAX_MB * 1024 * 1024),
+    s3: { bucket: e.PHOTO_S3_BUCKET, prefix: e.PHOTO_S3_PREFIX, endpoint: e.S3_ENDPOINT_URL ?? e.AWS_ENDPOINT_URL },
+  },
+  /** How long an approve-from-the-message link works at most (it dies earlier when the repair leaves PENDING). */
+  approvalLinkTtlMs: e.APPROVAL_LINK_TTL,
   rewards: {
     pointsPerCompletedRepair: e.REWARD_POINTS_PER_REPAIR,
     referrerPoints: e.REWARD_REFERRER_POINTS,
