@@ -1,0 +1,73 @@
+import type { QueryBuilder } from 'objection';
+import { z } from 'zod';
+import type { Repair } from '../../db/models';
+import { substringPattern } from '../../db/queries/directory';
+import { batchId, listQuery } from '../../domain/repair-schemas';
+import type { AuthUser } from '../context';
+
+const positiveId = z.coerce.number().int('must be a whole number').positive('must be a positive integer');
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z' });
+
+const SORT_KEYS = ['id', 'createdAt', 'updatedAt', 'unitNumber', 'status'] as const;
+const SORTS = SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
+
+/** What narrows the list and the CSV alike (everything but paging). */
+const filterShape = {
+  customerId: positiveId.optional().describe("only this customer's repairs (a customer user sees nothing for another customer's id)"),
+  technicianId: positiveId.optional(),
+  batchId: batchId.optional(),
+  createdFrom: instant.optional().describe('created at or after this instant'),
+  createdTo: instant.optional().describe('created at or before this instant'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .optional()
+    .describe('case-insensitive part of the unit number or the description (% and _ are plain characters)'),
+  sort: z
+    .enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` })
+    .default('-id')
+    .describe('a field, "-" first for descending; ties go by id. Default -id: newest first'),
+};
+
+function rangeInOrder(q: { createdFrom?: string; createdTo?: string }, ctx: z.RefinementCtx): void {
+  if (q.createdFrom === undefined || q.createdTo === undefined || Date.parse(q.createdFrom) <= Date.parse(q.createdTo)) return;
+  ctx.addIssue({ code: 'custom', path: ['createdFrom'], message: 'must not be after createdTo' });
+  ctx.addIssue({ code: 'custom', path: ['createdTo'], message: 'must not be before createdFrom' });
+}
+
+export const repairListQuery = listQuery.extend(filterShape).superRefine(rangeInOrder);
+export const repairCsvQuery = listQuery.omit({ page: true, pageSize: true }).extend(filterShape).superRefine(rangeInOrder);
+
+export type RepairFilters = z.output<typeof repairCsvQuery>;
+
+/**
+ * The repairs `user` may see, narrowed by `filters`, in the requested order. Filters are AND-ed
+ * with the caller's visibility, so they can only narrow it: a customer asking for another
+ * customer's id gets nothing, as for any filter that matches nothing (and learns nothing about it).
+ */
+export function visibleRepairs<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB, user: AuthUser, filters: RepairFilters): QB {
+  if (user.role === 'customer') qb.where('repairs.customerId', user.customerId ?? -1);
+  if (user.role === 'technician') {
+    qb.where((w) => w.where('repairs.status', 'REQUESTED').orWhere('repairs.technicianId', user.technicianId ?? -1));
+  }
+  if (filters.status) qb.where('repairs.status', filters.status);
+  if (filters.unitNumber) qb.where('repairs.unitNumber', filters.unitNumber);
+  if (filters.customerId !== undefined) qb.where('repairs.customerId', filters.customerId);
+  if (filters.technicianId !== undefined) qb.where('repairs.technicianId', filters.technicianId);
+  if (filters.batchId) qb.where('repairs.batchId', filters.batchId);
+  if (filters.createdFrom) qb.where('repairs.createdAt', '>=', new Date(filters.createdFrom));
+  if (filters.createdTo) qb.where('repairs.createdAt', '<=', new Date(filters.createdTo));
+  if (filters.q) {
+    const pattern = substringPattern(filters.q);
+    qb.where((w) => w.whereILike('repairs.unitNumber', pattern).orWhereILike('repairs.description', pattern));
+  }
+  const descending = filters.sort.startsWith('-');
+  const key = (descending ? filters.sort.slice(1) : filters.sort) as (typeof SORT_KEYS)[number];
+  const direction = descending ? 'desc' : 'asc';
+  qb.orderBy(`repairs.${key}`, direction);
+  // A total order, so pages neither repeat nor skip rows that tie on the sort key.
+  if (key !== 'id') qb.orderBy('repairs.id', direction);
+  return qb;
+}
