@@ -5,9 +5,10 @@ import { assignBody, customerCreateBody, denyBody, emptyBody, listQuery, staffCr
 import type { Role } from '../../domain/roles';
 import { createCustomerRepair, createStaffRepair } from '../../use-cases/create-repair';
 import { idParam } from '../common/schemas';
+import { photoCountsOf, presentRepairDetail } from '../photos/present';
 import { defineRoute, parseRequest, type AnyRoute } from '../route';
 import { performMove, visibleRepair } from './moves';
-import { createRepairBody, historyEntry, repairListItem, repairSchema } from './schema';
+import { createRepairBody, historyEntry, repairDetail, repairListItem, repairSchema } from './schema';
 
 const ALL = ['customer', 'technician', 'admin'] as const;
 
@@ -88,8 +89,10 @@ export const repairRoutes: AnyRoute[] = [
       if (query.status) q.where('status', query.status);
       if (query.unitNumber) q.where('unitNumber', query.unitNumber);
       const { results, total } = await q.orderBy('id', 'desc').page(query.page - 1, query.pageSize);
+      const photoCount = await photoCountsOf(db, results);
       const items = results.map((r) => ({
         ...r.toRecord(),
+        photoCount: photoCount(r.id),
         ...(user.role === 'technician' ? { assignedToMe: r.technicianId !== null && r.technicianId === user.technicianId } : {}),
       }));
       return { items, page: query.page, pageSize: query.pageSize, total };
@@ -102,9 +105,9 @@ export const repairRoutes: AnyRoute[] = [
     summary: 'One repair (404 when the caller may not see it)',
     access: ALL,
     params: idParam,
-    response: repairSchema,
+    response: repairDetail,
     errors: [404],
-    handler: async ({ params, user }, deps) => (await visibleRepair(deps, user, params.id)).toRecord(),
+    handler: async ({ params, user }, deps) => presentRepairDetail(deps.db, await visibleRepair(deps, user, params.id)),
   }),
   defineRoute({
     method: 'get',
