@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { MOVES, type Move } from '../../domain/lifecycle';
 import type { MoveFields } from '../../domain/moves';
-import { assignBody, customerCreateBody, denyBody, emptyBody, listQuery, staffCreateBody, submitBody } from '../../domain/repair-schemas';
+import { assignBody, customerCreateBody, denyBody, emptyBody, staffCreateBody, submitBody } from '../../domain/repair-schemas';
 import type { Role } from '../../domain/roles';
 import { createCustomerRepair, createStaffRepair } from '../../use-cases/create-repair';
 import { idParam } from '../common/schemas';
 import { photoCountsOf, presentRepairDetail } from '../photos/present';
 import { defineRoute, parseRequest, type AnyRoute } from '../route';
+import { repairListQuery, visibleRepairs } from './list-query';
 import { performMove, visibleRepair } from './moves';
 import { createRepairBody, historyEntry, repairDetail, repairListItem, repairSchema } from './schema';
 
@@ -76,19 +77,13 @@ export const repairRoutes: AnyRoute[] = [
     path: '/repairs',
     tag: 'repairs',
     summary:
-      "Repairs the caller may see: a customer's own; for technicians every REQUESTED one plus their own (assignedToMe); all for admins",
+      "Repairs the caller may see: a customer's own; for technicians every REQUESTED one plus their own (assignedToMe); all for admins. " +
+      'The filters narrow what the caller may see, never widen it',
     access: ALL,
-    query: listQuery,
+    query: repairListQuery,
     response: z.object({ items: z.array(repairListItem), page: z.number(), pageSize: z.number(), total: z.number() }),
     handler: async ({ query, user }, { db }) => {
-      const q = db.models.Repair.query();
-      if (user.role === 'customer') q.where('customerId', user.customerId ?? -1);
-      if (user.role === 'technician') {
-        q.where((w) => w.where('status', 'REQUESTED').orWhere('technicianId', user.technicianId ?? -1));
-      }
-      if (query.status) q.where('status', query.status);
-      if (query.unitNumber) q.where('unitNumber', query.unitNumber);
-      const { results, total } = await q.orderBy('id', 'desc').page(query.page - 1, query.pageSize);
+      const { results, total } = await visibleRepairs(db.models.Repair.query(), user, query).page(query.page - 1, query.pageSize);
       const photoCount = await photoCountsOf(db, results);
       const items = results.map((r) => ({
         ...r.toRecord(),
