@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from './ids';
 import { REPAIR_STATUSES } from './repair';
 import { DENIAL_REASON_MIN } from './signals';
 
@@ -22,7 +23,7 @@ export const denyBody = z.object({
     .min(DENIAL_REASON_MIN, `must be at least ${DENIAL_REASON_MIN} characters`)
     .max(2000, 'must be at most 2000 characters'),
 });
-export const assignBody = z.object({ technicianId: z.number().int().positive() });
+export const assignBody = z.object({ technicianId: recordId });
 export const emptyBody = z.object({});
 
 const customerFields = {
@@ -39,10 +40,10 @@ export const batchId = z
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain letters, digits, _ and - only');
 export const staffCreateBody = z.object({
   ...customerFields,
-  customerId: z.number().int().positive(),
+  customerId: recordId,
   estimatedCost: money.optional(),
   batchId: batchId.optional(),
-  technicianId: z.number().int().positive().optional(),
+  technicianId: recordId.optional(),
 });
 
 export const listQuery = z.object({

@@ -87,4 +87,27 @@ describe('api: fuzzer findings', () => {
       ],
     );
   });
+
+  it('an id past PostgreSQL integer range is a 400 naming the field, not a 500 from the database', async () => {
+    const huge = 9007199254740990;
+    const admin = t['fz-root'];
+    const repair = await h.request('POST', '/api/repairs', { token: t['fz-customer'], body: { unitNumber: 'FZ-9', description: 'fuzz' } });
+    for (const [method, path, body, field] of [
+      ['GET', `/api/users?customerId=${huge}`, undefined, 'customerId'],
+      ['GET', `/api/users/${huge}`, undefined, 'id'],
+      ['PATCH', `/api/technicians/${huge}`, { active: false }, 'id'],
+      ['PATCH', `/api/users/${huge}`, { active: false }, 'id'],
+      ['PATCH', `/api/users/1`, { customerId: huge }, 'customerId'],
+      ['POST', '/api/repairs', { unitNumber: 'X', description: 'y', customerId: fleet, technicianId: huge }, 'technicianId'],
+      ['POST', `/api/repairs/${repair.body.id}/assign`, { technicianId: huge }, 'technicianId'],
+      ['POST', `/api/users/${huge}/password-reset`, undefined, 'id'],
+      ['GET', `/api/admin/notifications?repairId=${huge}`, undefined, 'repairId'],
+    ] as const) {
+      const res = await h.request(method, path, { token: admin, ...(body ? { body } : {}) });
+      assert.equal(res.status, 400, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.ok(res.body.error.fields[field], `${method} ${path}: ${JSON.stringify(res.body.error.fields)}`);
+    }
+    // The bigint-keyed tables take ids up to JavaScript's safe integers: unknown, not invalid.
+    assert.equal((await h.request('POST', `/api/notifications/${huge}/read`, { token: admin })).status, 404);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { retryDelivery } from '../../use-cases/retry-delivery';
 import { retryDeliveries } from '../../use-cases/retry-deliveries';
-import { idParam } from '../common/schemas';
+import { bigIdParam } from '../common/schemas';
 import { defineRoute, type AnyRoute } from '../route';
 import { deliveryLogSearch, notificationSearch } from './search';
 import {
@@ -100,7 +100,7 @@ export const adminNotificationRoutes: AnyRoute[] = [
       'Re-sends a failed delivery (same preferences and quiet-hours rules); 409 when it is not failed, ' +
       'the notification was since sent on that channel, a delivery is in progress, or this log was already retried',
     access: ADMIN,
-    params: idParam,
+    params: bigIdParam,
     status: 202,
     response: z.object({ workflowId: z.string() }),
     errors: [404, 409, 503],

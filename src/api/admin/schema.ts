@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bigRecordIdText, recordIdText } from '../../domain/ids';
 import type { DeliveryLog, Notification, OutboxMessage } from '../../db/models';
 import { CATEGORIES, PRIORITIES } from '../../domain/notifications/types';
 import { timestamp } from '../common/schemas';
@@ -15,7 +16,7 @@ export const statsSchema = z.object({
   smsSent: z.number().int(),
 });
 
-const positiveId = z.coerce.number().int('must be a whole number').positive('must be a positive integer');
+const positiveId = recordIdText;
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z' });
 
 /** A `createdAt` range, both ends included. */
@@ -34,7 +35,7 @@ export const deliveryLogQuery = z
     recipient: z.string().trim().min(1, 'must not be empty').max(254, 'must be at most 254 characters').optional(),
     /** The recipient user, whatever the address (suppressed attempts have none). */
     userId: positiveId.optional(),
-    notificationId: positiveId.optional(),
+    notificationId: bigRecordIdText.optional(),
     errorCode: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
     ...createdRange,
     ...pageFields,
@@ -96,7 +97,7 @@ export const deliveryLogSchema = z.object({
 });
 
 export const outboxQuery = z.object({
-  notificationId: z.coerce.number().int('must be a whole number').positive('must be a positive integer').optional(),
+  notificationId: bigRecordIdText.optional(),
   channel: z.enum(DELIVERY_CHANNELS).optional(),
   to: z.string().trim().min(1).max(254).optional(),
   ...pageFields,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { bigRecordIdText, recordIdText } from '../../domain/ids';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../domain/passwords';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive('must be a positive integer') });
+export const idParam = z.object({ id: recordIdText });
+/** For the `bigint`-keyed tables (notifications, delivery logs). */
+export const bigIdParam = z.object({ id: bigRecordIdText });
 
 export const e164 = z
   .string()

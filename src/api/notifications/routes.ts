@@ -1,7 +1,7 @@
 import { raw } from 'objection';
 import { z } from 'zod';
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../../domain/notifications/types';
-import { idParam } from '../common/schemas';
+import { bigIdParam } from '../common/schemas';
 import type { AppDeps, AuthUser } from '../context';
 import { notFound } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
@@ -101,7 +101,7 @@ export const notificationRoutes: AnyRoute[] = [
     tag: 'notifications',
     summary: "Marks one of the caller's notifications read (reading it again keeps the first readAt); 404 for anyone else's",
     access: ALL,
-    params: idParam,
+    params: bigIdParam,
     response: notificationSchema,
     errors: [404],
     handler: async ({ params, user }, { db }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordIdText } from '../../domain/ids';
 import type { Notification } from '../../db/models';
 import { CATEGORIES, CHANNELS, PRIORITIES } from '../../domain/notifications/types';
 import { timestamp } from '../common/schemas';
@@ -16,7 +17,7 @@ export const notificationListQuery = z.object({
   isRead: queryBoolean.optional(),
   category: z.enum(CATEGORIES).optional(),
   priority: z.enum(PRIORITIES).optional(),
-  repairId: z.coerce.number().int('must be a whole number').positive('must be a positive integer').optional(),
+  repairId: recordIdText.optional(),
   ...pageFields,
 });
 

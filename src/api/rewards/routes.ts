@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordId } from '../../domain/ids';
 import { z } from 'zod';
 import { keys } from '../../domain/keys';
 import { balanceOf, canRedeem } from '../../domain/rewards';
@@ -103,7 +104,7 @@ export const rewardRoutes: AnyRoute[] = [
     tag: 'rewards',
     summary: "Redeem points for a reward: a PENDING redemption, applied to the customer's next completed repair (409 with too few points)",
     access: ['customer'],
-    body: z.object({ rewardOptionId: z.number().int().positive() }),
+    body: z.object({ rewardOptionId: recordId }),
     status: 201,
     response: redemption,
     errors: [409],

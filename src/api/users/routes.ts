@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId } from '../../domain/ids';
 import { ROLES } from '../../domain/roles';
 import { hashPassword } from '../../security/password';
 import { e164, email, newPassword } from '../common/schemas';
@@ -19,7 +20,7 @@ const createUserBody = z
     email: email.optional(),
     phone: e164.optional(),
     role: z.enum(ROLES),
-    customerId: z.number().int().positive().optional(),
+    customerId: recordId.optional(),
     referralCode: z.string().trim().min(1).max(40).optional(),
   })
   .superRefine((v, ctx) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordId, recordIdText } from '../../domain/ids';
 import type { UserRow } from '../../db/queries/directory';
 import { ROLES } from '../../domain/roles';
 import { e164, email, timestamp } from '../common/schemas';
@@ -36,7 +37,7 @@ export const presentUser = (r: UserRow): UserOut => ({
 
 // z.coerce.boolean() would read "false" as true (any non-empty string is truthy).
 const queryBoolean = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
-const positiveId = z.coerce.number().int('must be a whole number').positive('must be a positive integer');
+const positiveId = recordIdText;
 
 export const userListQuery = z.object({
   role: z.enum(ROLES).optional(),
@@ -58,6 +59,6 @@ export const userPatchBody = z
     email: email.nullable().optional().describe('null clears it'),
     phone: e164.nullable().optional().describe('null clears it'),
     active: z.boolean().optional().describe('false ends every session of the user at once'),
-    customerId: z.number().int().positive().optional().describe('moves a customer user to another customer'),
+    customerId: recordId.optional().describe('moves a customer user to another customer'),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'send at least one of email, phone, active, customerId');
