@@ -6,6 +6,7 @@ import { createHousekeepingActivities } from './housekeeping';
 import { createNotificationActivities } from './notifications';
 import type { MoveCommand, MoveResult } from '../domain/moves';
 import { createRepairActivities } from './repairs';
+import { createRepairEditActivities } from './repair-edits';
 import type { ActivityDeps } from './deps';
 
 export type { ActivityDeps };
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHousekeepingActivities(deps),
     ...createAnnouncementActivities(deps),
     ...createAccountActivities(deps),
+    ...createRepairEditActivities(deps),
     /**
      * A move, then the notifications of the events after `afterEventId` (the move's own, and any
      * recorded meanwhile), in the one activity: the workflow answers the move and starts the

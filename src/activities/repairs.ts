@@ -143,9 +143,20 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
             );
           }
 
-          const patch: Partial<Pick<Repair, 'status' | 'estimatedCost' | 'denialReason' | 'technicianId' | 'cost' | 'discountedCost'>> = {
-            status: cmd.to,
-          };
+          const patch: Partial<
+            Pick<
+              Repair,
+              | 'status'
+              | 'estimatedCost'
+              | 'denialReason'
+              | 'technicianId'
+              | 'cost'
+              | 'discountedCost'
+              | 'startedAt'
+              | 'completedAt'
+              | 'completionNotes'
+            >
+          > = { status: cmd.to };
           const events: EventDraft[] = [];
           const event = (type: EventType, extra: Record<string, unknown> = {}) =>
             events.push({
@@ -178,6 +189,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
               else event('repair_denied', { reason: cmd.reason });
               break;
             case 'start':
+              patch.startedAt = new Date();
               event('work_started');
               break;
             case 'complete': {
@@ -186,6 +198,8 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
               patch.discountedCost = priced.discountedCost;
               events.push(...priced.events);
               await awardRepairPoints(trx, repair);
+              patch.completedAt = new Date();
+              patch.completionNotes = cmd.notes || null;
               event('work_completed', { cost: priced.cost, discountedCost: priced.discountedCost });
               break;
             }

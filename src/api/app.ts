@@ -7,6 +7,7 @@ import { adminNotificationRoutes } from './admin/routes';
 import { announcementRoutes } from './announcements/routes';
 import { passwordResetRoutes } from './auth/password-reset';
 import { brandRoutes } from './brand/routes';
+import { commentRoutes } from './comments/routes';
 import { meRoutes } from './me/routes';
 import { verificationRoutes } from './me/verifications';
 import { rewardOptionRoutes } from './reward-options/routes';
@@ -25,6 +26,7 @@ import { preferenceRoutes } from './preferences/routes';
 import { batchRoutes } from './repairs/batches';
 import { rewardRoutes } from './rewards/routes';
 import { repairRoutes } from './repairs/routes';
+import { repairEditRoutes } from './repairs/edit';
 import { mountRoutes, type AnyRoute } from './route';
 import { technicianRoutes } from './technicians/routes';
 import { userRoutes } from './users/routes';
@@ -41,6 +43,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...userDirectoryRoutes,
   ...technicianRoutes,
   ...repairRoutes,
+  ...repairEditRoutes,
+  ...commentRoutes,
   ...batchRoutes,
   ...rewardRoutes,
   ...notificationRoutes,

@@ -16,6 +16,8 @@ export const keys = {
    * move activity finds its row and writes nothing again. n = 0 is the creation.
    */
   move: (repairWorkflowId: string, n: number, move: Move | 'create') => `${repairWorkflowId}/${n}-${move}`,
+  /** The n-th edit the workflow ran (`repair_edits.edit_id`): a retried edit activity writes nothing again. */
+  edit: (repairWorkflowId: string, n: number) => `${repairWorkflowId}/edit-${n}`,
   /** The workflow's own pick of a technician: retried or replayed, it assigns once. */
   autoAssign: (repairWorkflowId: string) => `${repairWorkflowId}/auto-assign`,
 

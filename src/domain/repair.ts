@@ -42,6 +42,10 @@ export interface RepairRecord {
   denialReason: string | null;
   batchId: string | null;
   workflowId: string;
+  /** Set by the start and complete moves. */
+  startedAt: string | null;
+  completedAt: string | null;
+  completionNotes: string | null;
   createdAt: string;
   updatedAt: string;
 }

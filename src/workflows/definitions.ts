@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EditArgs } from '../domain/edits';
 import type { Move } from '../domain/lifecycle';
 import type { MoveArgs } from '../domain/moves';
 import type { DeliveryOptions } from '../domain/notifications/delivery';
@@ -46,6 +47,8 @@ export interface RepairWorkflowState {
   status: RepairStatus;
   technicianId: number | null;
   moves: number;
+  /** Edits run so far, numbering their keys (absent from the results of runs that finished before edits). */
+  edits?: number;
   /** Events up to this id have been turned into notifications. */
   eventWatermark: number;
 }
@@ -61,6 +64,9 @@ export const moveUpdates: Record<Move, ReturnType<typeof defineUpdate<RepairReco
   complete: defineUpdate<RepairRecord, [MoveArgs]>('complete'),
   assign: defineUpdate<RepairRecord, [MoveArgs]>('assign'),
 };
+
+/** Description, damage type or unit: answered with the repair once the edit is recorded. */
+export const editUpdate = defineUpdate<RepairRecord, [EditArgs]>('edit');
 
 /** For admins in the Temporal UI / CLI: `temporal workflow signal --name approve --input '{}'`. */
 export interface SignalMoveArgs {

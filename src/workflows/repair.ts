@@ -14,6 +14,9 @@
  *   quiet hours or too many: handed to a workflow of their own). Events recorded by other
  *   activities (assignment, reminders) raise `undispatched` for the dispatcher. `eventWatermark`
  *   is the last event turned into notifications.
+ * - Edits (description, damage type, unit) are not moves: they keep the status and are written by
+ *   their own activity, keyed by `keys.edit`, under the same lock, so an edit never interleaves
+ *   with a move; `UnitNumber` follows the unit.
  * - A signal has nobody to answer: refused or failed, it is logged and changes nothing; it never
  *   fails this workflow.
  */
@@ -34,6 +37,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { RepairActivities } from '../activities';
+import { editRefusal, type EditArgs } from '../domain/edits';
 import { businessFailure, FAILURE } from '../domain/failures';
 import { keys } from '../domain/keys';
 import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
@@ -44,7 +48,16 @@ import { parseSignalMove } from '../domain/signals';
 import { deliverPlans } from './deliver';
 import { deliverNotificationsWorkflow } from './notification';
 import { workflowLock } from './one-at-a-time';
-import { approveSignal, denySignal, moveUpdates, SA, stateQuery, type RepairWorkflowInput, type RepairWorkflowState } from './definitions';
+import {
+  approveSignal,
+  denySignal,
+  editUpdate,
+  moveUpdates,
+  SA,
+  stateQuery,
+  type RepairWorkflowInput,
+  type RepairWorkflowState,
+} from './definitions';
 
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' };
 
@@ -56,7 +69,8 @@ const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maxi
 // worker's poll is lost): short, so the retry answers within the API's wait (MOVE_DEADLINE_MS),
 // and safe, since a retry of a slow but live attempt waits on the repair's row lock, then finds
 // the move already written.
-const { recordMove } = proxyActivities<RepairActivities>({ startToCloseTimeout: '10 seconds', retry });
+// An edit's transaction is one too, for the same reasons.
+const { recordMove, recordEdit } = proxyActivities<RepairActivities>({ startToCloseTimeout: '10 seconds', retry });
 
 // The others are keyed by the workflow and safe to run again when a lost workflow task is replayed,
 // so they run as local activities inside the workflow task that needs them (no round trip).
@@ -75,6 +89,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     status: input.status,
     technicianId: input.technicianId,
     moves: 0,
+    edits: 0,
     eventWatermark: 0,
   };
   setHandler(stateQuery, () => state);
@@ -166,6 +181,28 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       },
     });
   }
+
+  // --- Edits -------------------------------------------------------------------------------------
+  // Adding this handler issues no command, so histories recorded before edits replay unchanged.
+  const refuseEdit = (args: EditArgs) => {
+    const refusal = editRefusal(args.actor.role, state.status);
+    if (refusal !== null) throw ApplicationFailure.nonRetryable(refusal, FAILURE.INVALID_TRANSITION);
+  };
+  setHandler(
+    editUpdate,
+    (args) =>
+      exclusively(async () => {
+        // Checked again with the lock held: a move that got in first may have finished the repair.
+        refuseEdit(args);
+        state.edits = (state.edits ?? 0) + 1;
+        const editId = keys.edit(workflowId, state.edits);
+        const { record, changes } = await recordEdit({ ...args, repairId: input.repairId, editId, status: state.status });
+        if (changes.unitNumber) upsertSearchAttributes([{ key: SA.UnitNumber, value: record.unitNumber }]);
+        return record;
+      }),
+    // Rejected before anything is written or recorded in history: the API answers 409.
+    { validator: refuseEdit },
+  );
 
   // Only a bug (not a Temporal failure) escapes a signal, to fail the task until it is fixed.
   const fromSignal = (move: 'approve' | 'deny') => async (raw?: unknown) => {

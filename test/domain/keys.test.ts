@@ -6,6 +6,7 @@ describe('domain/keys', () => {
   it('keeps the formats that running workflows and stored rows were written with', () => {
     assert.equal(keys.repairWorkflow(42), 'repair-42');
     assert.equal(keys.move('repair-42', 3, 'approve'), 'repair-42/3-approve');
+    assert.equal(keys.edit('repair-42', 2), 'repair-42/edit-2');
     assert.equal(keys.moveEvent('repair-42/0-create', 'approval_requested'), 'repair-42/0-create/approval_requested');
     assert.equal(keys.deliveryRetry(7, 'sms', 19), 'notification-7-sms-retry-19');
     assert.equal(keys.accountMessage(7), 'notification-7-account');

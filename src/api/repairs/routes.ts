@@ -10,6 +10,8 @@ import { defineRoute, parseRequest, type AnyRoute } from '../route';
 import { repairListQuery, visibleRepairs } from './list-query';
 import { performMove, visibleRepair } from './moves';
 import { createRepairBody, historyEntry, repairDetail, repairListItem, repairSchema } from './schema';
+import { completeBody } from '../../domain/work-order-schemas';
+import { editEntry, repairEdits } from './edit';
 
 const ALL = ['customer', 'technician', 'admin'] as const;
 
@@ -28,8 +30,9 @@ const MOVE_ROUTES: Record<Move, { summary: string; body: z.ZodType<MoveFields>; 
   },
   start: { summary: 'APPROVED → IN_PROGRESS (assigned technician, admin)', body: emptyBody, access: ['technician', 'admin'] },
   complete: {
-    summary: 'IN_PROGRESS → COMPLETED; prices the repair and applies the oldest pending reward (assigned technician, admin)',
-    body: emptyBody,
+    summary:
+      'IN_PROGRESS → COMPLETED; prices the repair and applies the oldest pending reward (assigned technician, admin); optional notes (completionNotes)',
+    body: completeBody,
     access: ['technician', 'admin'],
   },
   assign: { summary: 'Set or change the technician of a repair that is not finished (admin)', body: assignBody, access: ['admin'] },
@@ -108,10 +111,12 @@ export const repairRoutes: AnyRoute[] = [
     method: 'get',
     path: '/repairs/:id/history',
     tag: 'repairs',
-    summary: 'The moves of a repair, oldest first: who, when, from, to, reason',
+    summary:
+      'The moves of a repair, oldest first: who, when, from, to, reason (`items`, a chain of the state machine); ' +
+      'its edits of description, damage type and unit, oldest first (`edits`)',
     access: ALL,
     params: idParam,
-    response: z.object({ items: z.array(historyEntry) }),
+    response: z.object({ items: z.array(historyEntry), edits: z.array(editEntry) }),
     errors: [404],
     handler: async ({ params, user }, deps) => {
       const repair = await visibleRepair(deps, user, params.id);
@@ -128,6 +133,7 @@ export const repairRoutes: AnyRoute[] = [
           ...(h.reason ? { reason: h.reason } : {}),
           ...(h.notes ? { notes: h.notes } : {}),
         })),
+        edits: await repairEdits(deps.db, repair.id),
       };
     },
   }),

@@ -20,6 +20,9 @@ export class Repair extends BaseModel {
   batchId!: string | null;
   workflowId!: string;
   createdByUserId!: number;
+  startedAt!: Date | null;
+  completedAt!: Date | null;
+  completionNotes!: string | null;
 
   static override jsonSchema = {
     type: 'object',
@@ -39,6 +42,7 @@ export class Repair extends BaseModel {
       batchId: { type: ['string', 'null'], maxLength: 64 },
       workflowId: { type: 'string', maxLength: 100 },
       createdByUserId: { type: 'integer' },
+      completionNotes: { type: ['string', 'null'] },
     },
   };
 
@@ -58,6 +62,9 @@ export class Repair extends BaseModel {
       denialReason: this.denialReason,
       batchId: this.batchId,
       workflowId: this.workflowId,
+      startedAt: this.startedAt?.toISOString() ?? null,
+      completedAt: this.completedAt?.toISOString() ?? null,
+      completionNotes: this.completionNotes,
       createdAt: this.createdAt.toISOString(),
       updatedAt: this.updatedAt.toISOString(),
     };

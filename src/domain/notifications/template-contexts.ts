@@ -1,3 +1,4 @@
+import { COMMENT_TEMPLATE, commentSample } from '../comments';
 import { EVENT_RULES, type EventType } from '../events';
 import { ACCOUNT_TEMPLATE_SAMPLES } from './account';
 import { digestListHtml, digestListText, type DigestItem } from './digest';
@@ -113,6 +114,8 @@ export const TEMPLATE_CONTEXTS: Readonly<Record<string, TemplateContextSpec>> = 
     }),
   },
   ...Object.fromEntries(Object.entries(ACCOUNT_TEMPLATE_SAMPLES).map(([name, sample]) => [name, { sample }])),
+  // What db/queries/comment-notices.ts renders each recipient's copy with.
+  [COMMENT_TEMPLATE]: { sample: commentSample },
   // What activities/announcements.ts renders each recipient's copy with.
   announcement: {
     sample: () => ({
