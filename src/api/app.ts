@@ -16,6 +16,7 @@ import { userDirectoryRoutes } from './users/directory';
 import { authRoutes } from './auth/routes';
 import { customerPreferenceRoutes } from './customer-preferences/routes';
 import { customerRoutes } from './customers/routes';
+import { customerSummaryRoutes } from './customers/summary';
 import { healthRoutes } from './health/routes';
 import { jsonBody } from './middleware/body';
 import { errorHandler } from './middleware/errors';
@@ -24,6 +25,7 @@ import { notificationRoutes } from './notifications/routes';
 import { buildOpenApi } from './openapi';
 import { preferenceRoutes } from './preferences/routes';
 import { batchRoutes } from './repairs/batches';
+import { repairCsvRoutes } from './repairs/csv';
 import { rewardRoutes } from './rewards/routes';
 import { repairRoutes } from './repairs/routes';
 import { repairEditRoutes } from './repairs/edit';
@@ -38,10 +40,12 @@ export const ROUTES: readonly AnyRoute[] = [
   ...meRoutes,
   ...verificationRoutes,
   ...customerRoutes,
+  ...customerSummaryRoutes,
   ...customerPreferenceRoutes,
   ...userRoutes,
   ...userDirectoryRoutes,
   ...technicianRoutes,
+  ...repairCsvRoutes,
   ...repairRoutes,
   ...repairEditRoutes,
   ...commentRoutes,

@@ -42,6 +42,7 @@ export function buildOpenApi(routes: readonly AnyRoute[]): JsonSchema {
       [success]: {
         description: 'Success',
         ...(route.response ? { content: { 'application/json': { schema: toSchema(route.response, 'output') } } } : {}),
+        ...(route.produces ? { content: { [route.produces]: { schema: { type: 'string' } } } } : {}),
       },
     };
     for (const status of [...errorStatuses].sort()) {

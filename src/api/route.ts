@@ -28,6 +28,8 @@ export interface RouteSpec<B extends Schema | undefined, Q extends Schema | unde
   documentedBody?: Schema;
   status?: number;
   response?: Schema;
+  /** The media type of a success body that is not JSON (the handler returns a string or stream and sets Content-Type). */
+  produces?: string;
   /** Extra documented error statuses beyond those implied by validation and access. */
   errors?: number[];
   // Method syntax on purpose: it lets a specific route be stored as an AnyRoute.

@@ -2,19 +2,30 @@ import type { QueryBuilder } from 'objection';
 import { z } from 'zod';
 import type { Repair } from '../../db/models';
 import { substringPattern } from '../../db/queries/directory';
+import { recordIdText } from '../../domain/ids';
 import { batchId, listQuery } from '../../domain/repair-schemas';
 import type { AuthUser } from '../context';
 
-const positiveId = z.coerce.number().int('must be a whole number').positive('must be a positive integer');
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-12-01T09:00:00Z' });
 
 const SORT_KEYS = ['id', 'createdAt', 'updatedAt', 'unitNumber', 'status'] as const;
 const SORTS = SORT_KEYS.flatMap((k) => [k, `-${k}`]) as [string, ...string[]];
 
+// PostgreSQL text cannot hold NUL: sent to the database it fails there instead of being refused here.
+const withoutNul = (s: string) => !s.includes('\u0000');
+
 /** What narrows the list and the CSV alike (everything but paging). */
 const filterShape = {
-  customerId: positiveId.optional().describe("only this customer's repairs (a customer user sees nothing for another customer's id)"),
-  technicianId: positiveId.optional(),
+  unitNumber: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(50, 'must be at most 50 characters')
+    .refine(withoutNul, 'must not contain a NUL character')
+    .optional()
+    .describe('exactly this unit number'),
+  customerId: recordIdText.optional().describe("only this customer's repairs (a customer user sees nothing for another customer's id)"),
+  technicianId: recordIdText.optional(),
   batchId: batchId.optional(),
   createdFrom: instant.optional().describe('created at or after this instant'),
   createdTo: instant.optional().describe('created at or before this instant'),
@@ -23,6 +34,7 @@ const filterShape = {
     .trim()
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters')
+    .refine(withoutNul, 'must not contain a NUL character')
     .optional()
     .describe('case-insensitive part of the unit number or the description (% and _ are plain characters)'),
   sort: z
