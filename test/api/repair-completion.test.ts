@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import type { Harness } from '../support/harness';
+import { repairRequests, startRepairsWorld, type RepairsWorld } from './repairs-fixtures';
+
+const WORK_FIELDS = ['startedAt', 'completedAt', 'completionNotes'];
+
+describe('api: complete {notes}; startedAt, completedAt, completionNotes on every repair', () => {
+  let h: Harness;
+  let t: RepairsWorld['t'];
+  let ids: RepairsWorld['ids'];
+  before(async () => {
+    ({ h, t, ids } = await startRepairsWorld());
+  });
+  after(() => h?.close());
+
+  const { get, post, created } = repairRequests(() => h);
+  const hasWorkFields = (r: Record<string, unknown>, where: string) =>
+    assert.deepEqual(
+      WORK_FIELDS.filter((f) => !(f in r)),
+      [],
+      where,
+    );
+  const fieldFind = () => created(t.root!, { unitNumber: 'W-1', description: 'chip', customerId: ids.fleetA, technicianId: ids.tech1 });
+
+  it('records when work started and ended, and the technician’s notes', async () => {
+    const repair = await fieldFind();
+    hasWorkFields(repair, 'create');
+    assert.deepEqual([(repair as any).startedAt, (repair as any).completedAt, (repair as any).completionNotes], [null, null, null]);
+    assert.equal((await post(t.alice, `/api/repairs/${repair.id}/approve`)).status, 200);
+    const started = (await post(t['tech-one'], `/api/repairs/${repair.id}/start`)).body;
+    assert.ok(!Number.isNaN(Date.parse(started.startedAt)));
+    assert.equal(started.completedAt, null);
+
+    const tooLong = await post(t['tech-one'], `/api/repairs/${repair.id}/complete`, { notes: 'n'.repeat(2001) });
+    assert.equal(tooLong.status, 400);
+    assert.deepEqual(tooLong.body.error.fields, { notes: 'must be at most 2000 characters' });
+    assert.equal((await get(t.root!, `/api/repairs/${repair.id}`)).body.status, 'IN_PROGRESS', 'a refused body changes nothing');
+
+    const done = await post(t['tech-one'], `/api/repairs/${repair.id}/complete`, { notes: '  Resin fill, cured 10 min.  ' });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.status, 'COMPLETED');
+    assert.equal(done.body.completionNotes, 'Resin fill, cured 10 min.');
+    assert.equal(done.body.startedAt, started.startedAt);
+    assert.ok(Date.parse(done.body.completedAt) >= Date.parse(done.body.startedAt));
+
+    for (const [where, r] of [
+      ['detail', (await get(t.alice!, `/api/repairs/${repair.id}`)).body],
+      ['list', (await get(t.alice!, '/api/repairs?pageSize=100')).body.items.find((x: any) => x.id === repair.id)],
+    ] as const) {
+      hasWorkFields(r, where);
+      assert.deepEqual(
+        [r.completionNotes, r.completedAt, r.startedAt],
+        [done.body.completionNotes, done.body.completedAt, done.body.startedAt],
+        where,
+      );
+    }
+    const history = (await get(t.alice!, `/api/repairs/${repair.id}/history`)).body.items;
+    assert.deepEqual([history.at(-1).move, history.at(-1).notes], ['complete', 'Resin fill, cured 10 min.']);
+  });
+
+  it('completes without notes (or with only spaces) as before: completionNotes stays null', async () => {
+    for (const body of [undefined, { notes: '   ' }]) {
+      const repair = await fieldFind();
+      for (const move of ['approve', 'start']) assert.equal((await post(t.root, `/api/repairs/${repair.id}/${move}`)).status, 200);
+      const done = await post(t.root, `/api/repairs/${repair.id}/complete`, body);
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.deepEqual([done.body.status, done.body.completionNotes], ['COMPLETED', null]);
+      assert.ok(done.body.completedAt);
+    }
+  });
+
+  it('presents the fields in the answers of moves, edits and batches too', async () => {
+    const repair = await created(t.root!, {
+      unitNumber: 'W-2',
+      description: 'chip',
+      customerId: ids.fleetA,
+      technicianId: ids.tech2,
+      batchId: 'work-fields',
+    });
+    const edited = await h.request('PATCH', `/api/repairs/${repair.id}`, { token: t.root, body: { damageType: 'chip' } });
+    hasWorkFields(edited.body, 'edit');
+    const batch = await post(t.alice, '/api/repair-batches/work-fields/approve');
+    assert.equal(batch.status, 200, JSON.stringify(batch.body));
+    for (const item of batch.body.items) hasWorkFields(item, 'batch');
+    hasWorkFields((await post(t['tech-two'], `/api/repairs/${repair.id}/start`)).body, 'move');
+  });
+});
