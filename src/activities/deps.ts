@@ -18,6 +18,8 @@ export interface ActivityDeps {
   smsBudget: { monthlyUsd: number; costEstimateUsd: number };
   /** How long an emailed password-reset link works. */
   passwordResetTtlMs: number;
+  /** How long an approve-from-the-message link works at most. */
+  approvalLinkTtlMs: number;
   /** How many notifications one digest lists at most (the rest are counted). */
   digest: { maxItems: number };
 }

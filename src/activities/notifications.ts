@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { EVENT_RULES, type EventType } from '../domain/events';
+import { SECRET_PLACEHOLDER } from '../domain/notifications/account';
 import { channelsFor } from '../domain/notifications/channels';
 import type { DeliveryContext, DeliveryPlan } from '../domain/notifications/delivery';
 import { repairEventContext } from '../domain/notifications/template-contexts';
@@ -9,6 +10,7 @@ import type { DeliveryChannel } from '../domain/notifications/types';
 import type { Notification, NotificationEvent } from '../db/models';
 import { deliveryContextsOf } from '../db/queries/delivery-contexts';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
+import { approvalLinksOf } from './approval-links';
 import type { ActivityDeps } from './deps';
 import { metric } from '../transports/metrics';
 
@@ -18,7 +20,7 @@ interface Recipient {
 }
 
 /** Events into in-app notifications, and what their deliveries need to know. */
-export function createNotificationActivities({ db, metrics, appUrl }: ActivityDeps) {
+export function createNotificationActivities({ db, metrics, appUrl, approvalLinkTtlMs }: ActivityDeps) {
   const { Notification, NotificationEvent } = db.models;
 
   async function recipientsOf(trx: Knex.Transaction, event: NotificationEvent): Promise<Recipient[]> {
@@ -51,15 +53,19 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
       const [template, brand] = await Promise.all([activeTemplate(db, trx, event.type), brandSettings(trx)]);
       const p = event.payload;
       const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
+      const links = approvalLinksOf(event, appUrl, approvalLinkTtlMs);
       const rows = missing.map((r) => {
-        const context = repairEventContext(p, { repairId: event.repairId, recipient: { username: r.username }, actionUrl });
+        const approvalUrl = links.urlFor(r.id);
+        const context = repairEventContext(p, { repairId: event.repairId, recipient: { username: r.username }, actionUrl, approvalUrl });
         const rendered = renderTemplate(template, context, brand);
+        // The in-app copy (and every list of notifications) never shows a working link.
+        const inApp = approvalUrl ? renderTemplate(template, { ...context, approvalUrl: SECRET_PLACEHOLDER }, brand) : rendered;
         return {
           userId: r.id,
           eventId: event.id,
           repairId: event.repairId,
-          title: rendered.title,
-          message: rendered.message,
+          title: inApp.title,
+          message: inApp.message,
           category: rules.category,
           priority: rules.priority,
           actionUrl,
@@ -71,7 +77,8 @@ export function createNotificationActivities({ db, metrics, appUrl }: ActivityDe
         .insert(rows.map((r) => ({ ...r, channels: JSON.stringify(r.channels), content: JSON.stringify(r.content) })))
         .onConflict(['event_id', 'user_id'])
         .ignore()
-        .returning('id');
+        .returning<{ id: number; userId: number }[]>(['id', 'userId']);
+      await links.record(trx, inserted);
       for (let i = 0; i < inserted.length; i++) metrics.record(metric.created(rules.priority, rules.category));
       await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
       return Notification.query(trx).where('eventId', event.id);

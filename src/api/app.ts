@@ -5,6 +5,7 @@ import { ApiError } from './errors';
 import { mountDocs } from './docs/routes';
 import { adminNotificationRoutes } from './admin/routes';
 import { announcementRoutes } from './announcements/routes';
+import { approvalRoutes } from './approvals/routes';
 import { passwordResetRoutes } from './auth/password-reset';
 import { brandRoutes } from './brand/routes';
 import { commentRoutes } from './comments/routes';
@@ -58,6 +59,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...templateRoutes,
   ...brandRoutes,
   ...rewardOptionRoutes,
+  ...approvalRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

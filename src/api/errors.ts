@@ -13,6 +13,7 @@ export const ERROR_CATALOGUE = {
   INVALID_TRANSITION: { status: 409, message: 'This move is not allowed from the current state' },
   CONFLICT: { status: 409, message: 'The request conflicts with existing data' },
   INSUFFICIENT_POINTS: { status: 409, message: 'Not enough reward points' },
+  GONE: { status: 410, message: 'This link no longer works' },
   TOO_MANY_REQUESTS: { status: 429, message: 'Too many attempts; try again later' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable; try again shortly' },

@@ -57,6 +57,7 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
     rewards: config.rewards,
     smsBudget: { monthlyUsd: n.smsMonthlyBudgetUsd, costEstimateUsd: n.smsCostEstimateUsd },
     passwordResetTtlMs: config.auth.passwordResetTtlMs,
+    approvalLinkTtlMs: config.approvalLinkTtlMs,
     digest: { maxItems: config.schedules.digest.maxItems },
   };
   if (n.transport === 'aws') {

@@ -52,6 +52,7 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     rewards: config.rewards,
     smsBudget: { monthlyUsd: 1, costEstimateUsd: SMS_COST, ...smsBudget },
     passwordResetTtlMs: 3_600_000,
+    approvalLinkTtlMs: 7 * 86_400_000,
     digest: { maxItems: 50 },
   });
   return {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { carriesApprovalLink } from '../../src/domain/approval-links';
 import { leafPaths, repairEventContext, templateContext } from '../../src/domain/notifications/template-contexts';
 import { eventually } from '../support/eventually';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
@@ -75,7 +76,7 @@ describe('api: admin templates', () => {
     assert.match(cost.body.error.fields.sms, /\{\{ discountedCost \}\}, which the approval_requested context/);
     const blank = await post(t.root, '/api/admin/templates/approval_requested/versions', { ...TEXTS, title: ' ' });
     assert.equal(blank.body.error.fields.title, 'must not be empty');
-    assert.equal((await versionsOf('approval_requested')).length, 1);
+    assert.equal((await versionsOf('approval_requested')).length, 2, 'the shipped versions only');
   });
 
   it('previews the active version, a version, or draft texts: all fields, HTML escaped, with the brand', async () => {
@@ -127,13 +128,13 @@ describe('api: admin templates', () => {
     const created = ok(await post(t.root, '/api/admin/templates/approval_requested/versions', TEXTS), 201);
     assert.deepEqual(
       [created.version, created.isActive, created.requiredContext],
-      [2, false, ['repair.id', 'repair.unitNumber', 'actionUrl']],
+      [3, false, ['repair.id', 'repair.unitNumber', 'actionUrl', 'approvalUrl']],
     );
-    assert.deepEqual(await activeRows('approval_requested'), [1]);
-
-    const activated = ok(await post(t.root, '/api/admin/templates/approval_requested/versions/2/activate'));
-    assert.deepEqual(activated, { name: 'approval_requested', activeVersion: 2, previousVersion: 1 });
     assert.deepEqual(await activeRows('approval_requested'), [2]);
+
+    const activated = ok(await post(t.root, '/api/admin/templates/approval_requested/versions/3/activate'));
+    assert.deepEqual(activated, { name: 'approval_requested', activeVersion: 3, previousVersion: 2 });
+    assert.deepEqual(await activeRows('approval_requested'), [3]);
 
     const after = await submittedRepair('T-2');
     const fresh = await approvalNotice(after);
@@ -142,11 +143,11 @@ describe('api: admin templates', () => {
     assert.equal((fresh.content as any).emailSubject, `Approve repair #${after}`);
     assert.match((fresh.content as any).emailHtml, /Hello cara, unit <b>T-2<\/b> needs you/);
     const old = await approvalNotice(before);
-    assert.equal(old.title, 'Approval needed for unit T-1', 'created before the activation: version 1 wording');
+    assert.equal(old.title, 'Approval needed for unit T-1', 'created before the activation: version 2 wording');
 
     const listed = ok(await get(t.root, '/api/admin/templates')).items.find((i: any) => i.name === 'approval_requested');
-    assert.deepEqual([listed.activeVersion, listed.versions.map((v: any) => v.isActive)], [2, [false, true]]);
-    assert.deepEqual(ok(await post(t.root, '/api/admin/templates/approval_requested/versions/2/activate')).previousVersion, 2);
+    assert.deepEqual([listed.activeVersion, listed.versions.map((v: any) => v.isActive)], [3, [false, false, true]]);
+    assert.deepEqual(ok(await post(t.root, '/api/admin/templates/approval_requested/versions/3/activate')).previousVersion, 3);
   });
 
   it('leaves exactly one active version when activations race', async () => {
@@ -211,7 +212,9 @@ describe('api: admin templates', () => {
     const types = new Set(events.map((e) => e.type));
     for (const type of ['technician_assigned', 'approval_requested']) assert.ok(types.has(type), type);
     for (const e of events) {
-      const real = repairEventContext(e.payload, { repairId: e.repairId, recipient: { username: 'x' }, actionUrl: 'u' });
+      // As activities/notifications.ts builds it: the approval-needed events add the recipient's link.
+      const approvalUrl = carriesApprovalLink(e.type) ? 'a' : undefined;
+      const real = repairEventContext(e.payload, { repairId: e.repairId, recipient: { username: 'x' }, actionUrl: 'u', approvalUrl });
       assert.deepEqual(leafPaths(real).sort(), leafPaths(templateContext(e.type, [], 'u').sample).sort(), e.type);
     }
   });

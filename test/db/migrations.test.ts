@@ -6,6 +6,7 @@ import { migrationConfig } from '../../src/db';
 const TABLES = [
   'address_verifications',
   'announcements',
+  'approval_links',
   'brand_settings',
   'customer_repair_preferences',
   'customer_users',

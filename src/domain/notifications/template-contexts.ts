@@ -1,3 +1,4 @@
+import { approvalLinkUrl, carriesApprovalLink, SAMPLE_APPROVAL_TOKEN } from '../approval-links';
 import { COMMENT_TEMPLATE, commentSample } from '../comments';
 import { EVENT_RULES, type EventType } from '../events';
 import { ACCOUNT_TEMPLATE_SAMPLES } from './account';
@@ -21,11 +22,12 @@ const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, 
 /**
  * What a repair event's notification is rendered with: the event's payload, the repair, the
  * recipient, the link, and the payload's amounts formatted. Only amounts the event carries are in
- * scope, so `{{ cost }}` cannot be used where the event has no cost.
+ * scope, so `{{ cost }}` cannot be used where the event has no cost. `approvalUrl` (the recipient's
+ * approve-from-the-message link) only for the events that carry one (domain/approval-links.ts).
  */
 export function repairEventContext(
   payload: Record<string, unknown>,
-  at: { repairId: number | null; recipient: { username: string }; actionUrl: string | null },
+  at: { repairId: number | null; recipient: { username: string }; actionUrl: string | null; approvalUrl?: string },
 ): Record<string, unknown> {
   const amounts = Object.fromEntries(MONEY_FIELDS.filter((k) => has(payload, k)).map((k) => [k, formatMoney(payload[k])]));
   return {
@@ -33,6 +35,7 @@ export function repairEventContext(
     repair: { id: at.repairId, unitNumber: payload.unitNumber, status: payload.status },
     recipient: { username: at.recipient.username },
     actionUrl: at.actionUrl,
+    ...(at.approvalUrl === undefined ? {} : { approvalUrl: at.approvalUrl }),
     ...amounts,
   };
 }
@@ -84,6 +87,7 @@ const repairEventSpec = (type: EventType): TemplateContextSpec => ({
       repairId: SAMPLE_REPAIR_ID,
       recipient: { username: 'alex' },
       actionUrl: `${appUrl}/repairs/${SAMPLE_REPAIR_ID}`,
+      ...(carriesApprovalLink(type) ? { approvalUrl: approvalLinkUrl(appUrl, SAMPLE_APPROVAL_TOKEN) } : {}),
     }),
 });
 
