@@ -92,6 +92,20 @@ const CASES: Record<string, Case> = {
     return r.workflowId;
   },
 
+  // Edits between the moves (the customer's while REQUESTED, then staff's) and completion notes.
+  async edited(w) {
+    const r = await call(w, w.customer, 'POST', '/repairs', { unitNumber: 'FX-6', description: 'Chip' });
+    await assigned(w, r.id);
+    await call(w, w.customer, 'PATCH', `/repairs/${r.id}`, { description: 'Chip, driver side', damageType: 'chip' });
+    await call(w, w.tech, 'POST', `/repairs/${r.id}/submit`, { estimatedCost: 45 });
+    await call(w, w.tech, 'PATCH', `/repairs/${r.id}`, { unitNumber: 'FX-6B' });
+    await call(w, w.customer, 'POST', `/repairs/${r.id}/approve`);
+    await call(w, w.tech, 'POST', `/repairs/${r.id}/start`);
+    await call(w, w.admin, 'PATCH', `/repairs/${r.id}`, { description: 'Two chips, driver side' });
+    await call(w, w.tech, 'POST', `/repairs/${r.id}/complete`, { notes: 'Both chips filled' });
+    return r.workflowId;
+  },
+
   // More notifications per dispatch than DELIVERY_INLINE_MAX: each is a delivery workflow of its own.
   async 'fleet-handoff'(w) {
     const r = await call(w, w.admin, 'POST', '/repairs', {

@@ -20,6 +20,7 @@ const EXPECTED = [
   'announcement.child-1',
   'cleanup',
   'denied',
+  'edited',
   'digest',
   'fleet-handoff',
   'fleet-handoff.child-1',
