@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { DataError } from 'objection';
 import { changesOf, type EditCommand, type EditResult, type FieldChanges } from '../domain/edits';
 import { FAILURE } from '../domain/failures';
 import type { ActivityDeps } from './deps';
@@ -14,7 +15,7 @@ export function createRepairEditActivities({ db }: ActivityDeps) {
      * nothing writes nothing.
      */
     async recordEdit(cmd: EditCommand): Promise<EditResult> {
-      return db.knex.transaction(async (trx) => {
+      const edit = db.knex.transaction(async (trx) => {
         const repair = await Repair.query(trx).findById(cmd.repairId).forUpdate();
         if (!repair) throw ApplicationFailure.nonRetryable(`repair ${cmd.repairId} does not exist`, FAILURE.REPAIR_NOT_FOUND);
         const done = await trx('repair_edits').where('editId', cmd.editId).first<{ changes: FieldChanges } | undefined>('changes');
@@ -41,6 +42,12 @@ export function createRepairEditActivities({ db }: ActivityDeps) {
           changes: JSON.stringify(changes),
         });
         return { record: (await Repair.query(trx).findById(repair.id))!.toRecord(), changes };
+      });
+      // A value the database cannot hold fails the same way on every retry, holding the repair's
+      // lock meanwhile: a refusal (the API checks first; this guards any other caller).
+      return edit.catch((err: unknown) => {
+        if (err instanceof DataError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidValue');
+        throw err;
       });
     },
   };

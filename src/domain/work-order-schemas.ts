@@ -7,18 +7,26 @@ import { customerCreateBody } from './repair-schemas';
 
 const { unitNumber, description, damageType } = customerCreateBody.shape;
 
+// PostgreSQL text cannot hold NUL. Sent on to an activity, the write would fail on every retry and
+// hold the repair's lock (every later move waiting behind it): it is refused here, with its field.
+const withoutNul = <S extends z.ZodString>(s: S) => s.refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
+
 /** The fields creation takes, each by creation's rule; at least one. */
 export const editBody = z
-  .object({ description: description.optional(), damageType, unitNumber: unitNumber.optional() })
+  .object({
+    description: withoutNul(description).optional(),
+    damageType: withoutNul(damageType.unwrap()).optional(),
+    unitNumber: withoutNul(unitNumber).optional(),
+  })
   .refine((b) => EDITABLE_FIELDS.some((f) => b[f] !== undefined), { message: `must set at least one of ${EDITABLE_FIELDS.join(', ')}` });
 
 /** What the technician writes on completing the work: kept on the repair (`completionNotes`) and its history row. */
 export const completeBody = z.object({
-  notes: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  notes: withoutNul(z.string().trim().max(2000, 'must be at most 2000 characters')).optional(),
 });
 
 export const commentBody = z.object({
-  body: z.string().trim().min(1, 'must not be empty').max(COMMENT_BODY_MAX, `must be at most ${COMMENT_BODY_MAX} characters`),
+  body: withoutNul(z.string().trim().min(1, 'must not be empty').max(COMMENT_BODY_MAX, `must be at most ${COMMENT_BODY_MAX} characters`)),
 });
 
 export const commentsQuery = z.object({

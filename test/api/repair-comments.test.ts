@@ -83,6 +83,7 @@ describe('api: GET/POST /api/repairs/:id/comments', () => {
       [{ body: '   ' }, /must not be empty/],
       [{ body: 'x'.repeat(2001) }, /at most 2000/],
       [{ body: 42 }, /string/],
+      [{ body: 'a\u0000b' }, /NUL/],
     ] as const) {
       const res = await comment(t.alice, repair.id, body);
       assert.equal(res.status, 400, JSON.stringify(body));

@@ -34,6 +34,8 @@ describe('api: complete {notes}; startedAt, completedAt, completionNotes on ever
     const tooLong = await post(t['tech-one'], `/api/repairs/${repair.id}/complete`, { notes: 'n'.repeat(2001) });
     assert.equal(tooLong.status, 400);
     assert.deepEqual(tooLong.body.error.fields, { notes: 'must be at most 2000 characters' });
+    const nul = await post(t['tech-one'], `/api/repairs/${repair.id}/complete`, { notes: 'a\u0000b' });
+    assert.deepEqual([nul.status, nul.body.error.fields], [400, { notes: 'must not contain a NUL character' }]);
     assert.equal((await get(t.root!, `/api/repairs/${repair.id}`)).body.status, 'IN_PROGRESS', 'a refused body changes nothing');
 
     const done = await post(t['tech-one'], `/api/repairs/${repair.id}/complete`, { notes: '  Resin fill, cured 10 min.  ' });

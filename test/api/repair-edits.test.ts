@@ -79,6 +79,8 @@ describe('api: PATCH /api/repairs/:id (edits through the workflow)', () => {
       [{ description: 'd'.repeat(5001) }, 'description', /at most 5000/],
       [{ damageType: 7 }, 'damageType', /string/],
       [{ damageType: null }, 'damageType', /string/],
+      [{ description: 'a\u0000b' }, 'description', /NUL/],
+      [{ unitNumber: 'U\u0000' }, 'unitNumber', /NUL/],
     ] as const) {
       const res = await patch(t.root, repair.id, body);
       assert.equal(res.status, 400, JSON.stringify(body));
@@ -199,5 +201,15 @@ describe('api: PATCH /api/repairs/:id (edits through the workflow)', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     assert.ok(!events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes), 'no update accepted');
     assert.equal((await get(t.root!, `/api/repairs/${repair.id}`)).body.description, 'found');
+
+    // A value the database refuses (the API never sends one) fails the edit instead of retrying
+    // forever under the lock: the next move goes through.
+    const root = await h.db.models.User.query().findOne({ username: 'root' });
+    await assert.rejects(
+      handle.executeUpdate(editUpdate, { args: [{ actor: { userId: root!.id, role: 'admin' }, changes: { description: 'a\u0000b' } }] }),
+      WorkflowUpdateFailedError,
+    );
+    assert.equal((await post(t.alice, `/api/repairs/${repair.id}/approve`)).status, 200);
+    assert.deepEqual((await history(repair.id)).edits, []);
   });
 });
