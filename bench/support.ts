@@ -29,6 +29,10 @@ export const percentile = (xs: number[], p: number) => {
 export interface Stack {
   driver: LifecycleDriver;
   db: Db;
+  /** The main command's process (API and worker): what a bench reads memory figures of. */
+  pid: number;
+  /** The API's origin, e.g. http://127.0.0.1:3000. */
+  url: string;
   /** The body of a 2xx answer, else an error naming the call (scripts/fuzz.ts seeds with it). */
   api<T = Record<string, unknown>>(method: string, route: string, token?: string, body?: unknown): Promise<T>;
   login(username: string): Promise<{ token: string; user: { id: number; technicianId?: number } }>;
@@ -67,6 +71,8 @@ export async function startStack(env: Record<string, string> = {}, pollMs = 20):
   return {
     driver,
     db,
+    pid: child.pid as number,
+    url: `http://127.0.0.1:${port}`,
     api: (method, route, token, body) => driver.ok(method, route, token, body),
     login: (username) => driver.login(username),
     async stop() {
