@@ -8,6 +8,8 @@ import { createTokenService } from './security/tokens';
 import { createTemporalClient, ensureSearchAttributes, type TemporalHandles } from './temporal/client';
 import type { AppDeps } from './api/context';
 import { undoUnconfirmedRepairs } from './use-cases/repair-start';
+import { createPhotoStorage } from './storage';
+import { sweepOrphanPhotos, type PhotoDeps } from './use-cases/photos';
 
 const SWEEP_INTERVAL_MS = 30_000;
 
@@ -38,6 +40,34 @@ function startSweep(deps: Pick<AppDeps, 'db' | 'temporal' | 'logger'>): { stop()
   };
 }
 
+const PHOTO_SWEEP_INTERVAL_MS = 6 * 3_600_000;
+
+/**
+ * Removes photo objects no row names (left by a crash mid-upload or mid-delete, or by a repair
+ * deleted with its photos; see src/use-cases/photos.ts). Orphans are rare and invisible, so a
+ * listing of the storage every few hours is enough; processes sweeping at once are safe.
+ */
+function startPhotoSweep(deps: PhotoDeps): { stop(): Promise<void> } {
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    sweeping ??= sweepOrphanPhotos(deps)
+      .then(({ deleted }) => {
+        if (deleted) deps.logger.info({ deleted }, 'orphaned photo objects removed');
+      })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'photo orphan sweep failed; trying again later'))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  }, PHOTO_SWEEP_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
+    },
+  };
+}
+
 /** Connects the shared services every process needs, from config plus the resolved addresses. */
 export async function openServices(
   config: Config,
@@ -48,13 +78,17 @@ export async function openServices(
   const temporal: TemporalHandles = createTemporalClient(where.temporalAddress, config.temporal.namespace);
   const tokens = createTokenService(await resolveTokenSecret(config), config.auth.tokenTtlMs);
   const sweep = startSweep({ db, temporal, logger });
+  const photoStorage = createPhotoStorage(config);
+  const photoSweep = startPhotoSweep({ db, photoStorage, logger });
   return {
     config,
     db,
     temporal,
     tokens,
     logger,
+    photoStorage,
     async close() {
+      await photoSweep.stop();
       await sweep.stop();
       await temporal.close();
       await db.destroy();

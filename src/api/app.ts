@@ -24,6 +24,7 @@ import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { notificationRoutes } from './notifications/routes';
 import { buildOpenApi } from './openapi';
+import { photoRoutes } from './photos/routes';
 import { preferenceRoutes } from './preferences/routes';
 import { batchRoutes } from './repairs/batches';
 import { repairCsvRoutes } from './repairs/csv';
@@ -51,6 +52,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...repairEditRoutes,
   ...commentRoutes,
   ...batchRoutes,
+  ...photoRoutes,
   ...rewardRoutes,
   ...notificationRoutes,
   ...preferenceRoutes,

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { PhotoStorage } from '../storage';
 import type { TokenService } from '../security/tokens';
 import type { Role } from '../domain/roles';
 import type { UseCaseDeps } from '../use-cases/deps';
@@ -7,6 +8,8 @@ import type { UseCaseDeps } from '../use-cases/deps';
 export interface AppDeps extends UseCaseDeps {
   tokens: TokenService;
   logger: Logger;
+  /** Repair photos' bytes (local files or S3), built once from config. */
+  photoStorage: PhotoStorage;
 }
 
 /** The caller, as re-read from the database on every request. */

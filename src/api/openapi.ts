@@ -57,7 +57,9 @@ export function buildOpenApi(routes: readonly AnyRoute[]): JsonSchema {
       operationId: `${route.method}${route.path.replace(/[/:-](\w)/g, (_, c: string) => c.toUpperCase())}`,
       ...(route.access === 'public' ? { security: [] } : { description: `Roles: ${(route.access as string[]).join(', ')}` }),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(body, 'input') } } } } : {}),
+      ...(body
+        ? { requestBody: { required: true, content: { [route.consumes ?? 'application/json']: { schema: toSchema(body, 'input') } } } }
+        : {}),
       responses,
     };
   }

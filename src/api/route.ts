@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Role } from '../domain/roles';
 import type { AppDeps, AuthUser } from './context';
-import { validationFailed, type FieldErrors } from './errors';
+import { ApiError, validationFailed, type FieldErrors } from './errors';
 import { authenticate, requireRole } from './middleware/auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -26,6 +26,11 @@ export interface RouteSpec<B extends Schema | undefined, Q extends Schema | unde
   params?: P;
   /** For handlers that validate the body themselves (e.g. per role): documented, not parsed here. */
   documentedBody?: Schema;
+  /**
+   * A request body that is not JSON: the handler reads it from `ctx.req` itself (streamed, with its
+   * own limits), `documentedBody` describes its fields, and any other media type is a 415.
+   */
+  consumes?: 'multipart/form-data';
   status?: number;
   response?: Schema;
   /** The media type of a success body that is not JSON (the handler returns a string or stream and sets Content-Type). */
@@ -103,9 +108,13 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: A
       },
       ...guards,
       async (ctx) => {
+        // JSON bodies were parsed before routing; a multipart one is left unread, for the one route that takes it.
+        if (route.consumes ? !ctx.is(route.consumes) : ctx.is('multipart/form-data')) {
+          throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${route.consumes ?? 'application/json'}`);
+        }
         const params = parseRequest(route.params, ctx.params, 'params');
         const query = parseRequest(route.query, ctx.query, 'query');
-        const body = parseRequest(route.body, ctx.request.body ?? {}, 'body');
+        const body = route.consumes ? undefined : parseRequest(route.body, ctx.request.body ?? {}, 'body');
         const result = await route.handler({ body, query, params, user: ctx.state.user, ctx }, deps);
         if (result instanceof Reply) {
           ctx.status = result.status;

@@ -9,6 +9,7 @@ import { createTemporalClient } from '../../src/temporal/client';
 import { createWorkers, type Workers } from '../../src/worker/worker';
 import type { RepairActivities } from '../../src/activities';
 import type { Transport } from '../../src/transports/types';
+import { createPhotoStorage, type PhotoStorage } from '../../src/storage';
 import { stack, testLogger } from './stack';
 
 let dbCounter = 0;
@@ -53,7 +54,11 @@ export interface Harness {
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  opts: { activities?: (real: RepairActivities) => RepairActivities; wrapTransport?: (real: Transport) => Transport } = {},
+  opts: {
+    activities?: (real: RepairActivities) => RepairActivities;
+    wrapTransport?: (real: Transport) => Transport;
+    wrapPhotoStorage?: (real: PhotoStorage) => PhotoStorage;
+  } = {},
 ): Promise<Harness> {
   const s = await stack();
   const { db, url } = await freshDatabase();
@@ -70,12 +75,15 @@ export async function startHarness(
     ...env,
   });
   const temporal = createTemporalClient(s.temporal.address, config.temporal.namespace);
+  // Static keys: an S3 emulator takes any, and the SDK's default chain would probe for instance roles.
+  const photoStorage = createPhotoStorage(config, { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   const deps: AppDeps = {
     config,
     db,
     temporal,
     tokens: createTokenService(config.auth.tokenSecret as string, config.auth.tokenTtlMs),
     logger: testLogger,
+    photoStorage: opts.wrapPhotoStorage ? opts.wrapPhotoStorage(photoStorage) : photoStorage,
   };
   const connection = await NativeConnection.connect({ address: s.temporal.address });
   const newWorkers = () =>

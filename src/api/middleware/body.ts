@@ -17,7 +17,8 @@ export function jsonBody(limitKb: number): Middleware {
   });
   return async (ctx, next) => {
     const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
-    if (hasBody && !ctx.is('application/json')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    // Multipart goes through unread: only a route declaring it (`consumes`) reads it, streamed; the rest answer 415.
+    if (hasBody && !ctx.is('application/json', 'multipart/form-data')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
     await parse(ctx, next);
   };
 }

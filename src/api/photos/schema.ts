@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordIdText } from '../../domain/ids';
 import { PHOTO_CAPTION_MAX, PHOTO_KINDS } from '../../domain/photos';
 
 export const photoSchema = z.object({
@@ -18,10 +19,7 @@ export const photoSchema = z.object({
 /** What the repair detail carries of each photo. */
 export const photoThumb = photoSchema.pick({ id: true, kind: true, thumbUrl: true });
 
-export const photoParams = z.object({
-  id: z.coerce.number().int().positive('must be a positive integer'),
-  photoId: z.coerce.number().int().positive('must be a positive integer'),
-});
+export const photoParams = z.object({ id: recordIdText, photoId: recordIdText });
 
 export const photoQuery = z.object({
   size: z.enum(['original', 'thumb'], { error: 'must be original or thumb' }).default('original'),
