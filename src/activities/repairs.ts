@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { ForeignKeyViolationError } from 'objection';
+import { DataError, ForeignKeyViolationError } from 'objection';
 import { chooseTechnician, type TechnicianLoad } from '../domain/assignment';
 import type { EventCommand, EventDraft, EventType } from '../domain/events';
 import type { MoveCommand } from '../domain/moves';
@@ -239,6 +239,9 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
           if (err instanceof ForeignKeyViolationError && err.table === 'repair_history') {
             throw ApplicationFailure.nonRetryable(`no user ${cmd.actor.userId}`, FAILURE.INVALID_ACTOR);
           }
+          // So does a value the database cannot hold (the API refuses them first): retried, it
+          // would hold the repair's lock forever.
+          if (err instanceof DataError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidValue');
           throw err;
         });
     },

@@ -12,24 +12,32 @@ export const money = z
 
 export { DENIAL_REASON_MIN };
 
+/**
+ * PostgreSQL text cannot hold NUL. Sent on to a move's activity, the write would fail on every
+ * retry while holding the repair's lock (every later move waiting behind it): refused here, by field.
+ */
+export const withoutNul = <S extends z.ZodString>(s: S) => s.refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
+
 export const submitBody = z.object({
   estimatedCost: money.optional(),
-  notes: z.string().trim().max(2000, 'must be at most 2000 characters').optional(),
+  notes: withoutNul(z.string().trim().max(2000, 'must be at most 2000 characters')).optional(),
 });
 export const denyBody = z.object({
-  reason: z
-    .string()
-    .trim()
-    .min(DENIAL_REASON_MIN, `must be at least ${DENIAL_REASON_MIN} characters`)
-    .max(2000, 'must be at most 2000 characters'),
+  reason: withoutNul(
+    z
+      .string()
+      .trim()
+      .min(DENIAL_REASON_MIN, `must be at least ${DENIAL_REASON_MIN} characters`)
+      .max(2000, 'must be at most 2000 characters'),
+  ),
 });
 export const assignBody = z.object({ technicianId: recordId });
 export const emptyBody = z.object({});
 
 const customerFields = {
-  unitNumber: z.string().trim().min(1, 'is required').max(50, 'must be at most 50 characters'),
-  description: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters'),
-  damageType: z.string().trim().min(1).max(50).optional(),
+  unitNumber: withoutNul(z.string().trim().min(1, 'is required').max(50, 'must be at most 50 characters')),
+  description: withoutNul(z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters')),
+  damageType: withoutNul(z.string().trim().min(1).max(50)).optional(),
 };
 export const customerCreateBody = z.object(customerFields);
 export const batchId = z

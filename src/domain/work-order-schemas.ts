@@ -1,23 +1,15 @@
 import { z } from 'zod';
 import { COMMENT_BODY_MAX } from './comments';
 import { EDITABLE_FIELDS } from './edits';
-import { customerCreateBody } from './repair-schemas';
+import { customerCreateBody, withoutNul } from './repair-schemas';
 
 /** Request rules for edits, completion notes and comments (API validation + OpenAPI). Not imported by workflows. */
 
 const { unitNumber, description, damageType } = customerCreateBody.shape;
 
-// PostgreSQL text cannot hold NUL. Sent on to an activity, the write would fail on every retry and
-// hold the repair's lock (every later move waiting behind it): it is refused here, with its field.
-const withoutNul = <S extends z.ZodString>(s: S) => s.refine((v) => !v.includes('\u0000'), 'must not contain a NUL character');
-
 /** The fields creation takes, each by creation's rule; at least one. */
 export const editBody = z
-  .object({
-    description: withoutNul(description).optional(),
-    damageType: withoutNul(damageType.unwrap()).optional(),
-    unitNumber: withoutNul(unitNumber).optional(),
-  })
+  .object({ description: description.optional(), damageType, unitNumber: unitNumber.optional() })
   .refine((b) => EDITABLE_FIELDS.some((f) => b[f] !== undefined), { message: `must set at least one of ${EDITABLE_FIELDS.join(', ')}` });
 
 /** What the technician writes on completing the work: kept on the repair (`completionNotes`) and its history row. */

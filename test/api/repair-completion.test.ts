@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { denySignal, moveUpdates } from '../../src/workflows/definitions';
 import type { Harness } from '../support/harness';
 import { repairRequests, startRepairsWorld, type RepairsWorld } from './repairs-fixtures';
 
@@ -69,6 +71,35 @@ describe('api: complete {notes}; startedAt, completedAt, completionNotes on ever
       assert.deepEqual([done.body.status, done.body.completionNotes], ['COMPLETED', null]);
       assert.ok(done.body.completedAt);
     }
+  });
+
+  it('refuses NUL in any move’s text by field, and a move the database refuses never wedges the repair', async () => {
+    const repair = await fieldFind();
+    const nul = 'ten chars \u0000 and more';
+    for (const [move, body, field] of [
+      ['deny', { reason: nul }, 'reason'],
+      ['submit', { notes: nul }, 'notes'],
+    ] as const) {
+      const res = await post(t.root, `/api/repairs/${repair.id}/${move}`, body);
+      assert.deepEqual([res.status, res.body.error?.fields], [400, { [field]: 'must not contain a NUL character' }]);
+    }
+    const created = await post(t.root, '/api/repairs', { unitNumber: 'W\u0000', description: 'x', customerId: ids.fleetA });
+    assert.deepEqual(created.body.error.fields, { unitNumber: 'must not contain a NUL character' });
+
+    // Past the API (a Temporal client, the UI's signal): the move fails once instead of retrying forever under the lock.
+    const handle = h.deps.temporal.client.workflow.getHandle(repair.workflowId);
+    await assert.rejects(
+      handle.executeUpdate(moveUpdates.deny, { args: [{ actor: { userId: null, role: 'admin' }, reason: nul }] }),
+      WorkflowUpdateFailedError,
+    );
+    await handle.signal(denySignal, { reason: nul });
+    const approved = await post(t.alice, `/api/repairs/${repair.id}/approve`);
+    assert.deepEqual([approved.status, approved.body.status], [200, 'APPROVED']);
+    const history = (await get(t.root!, `/api/repairs/${repair.id}/history`)).body.items;
+    assert.deepEqual(
+      history.map((m: any) => m.move),
+      ['create', 'approve'],
+    );
   });
 
   it('presents the fields in the answers of moves, edits and batches too', async () => {
