@@ -62,6 +62,22 @@ describe('api: complete {notes}; startedAt, completedAt, completionNotes on ever
     assert.deepEqual([history.at(-1).move, history.at(-1).notes], ['complete', 'Resin fill, cured 10 min.']);
   });
 
+  it('lets only the assigned technician and admins complete with notes: 401, 403, 404 for the others', async () => {
+    const repair = await fieldFind();
+    for (const move of ['approve', 'start']) assert.equal((await post(t.root, `/api/repairs/${repair.id}/${move}`)).status, 200);
+    const path = `/api/repairs/${repair.id}/complete`;
+    const body = { notes: 'done' };
+    assert.equal((await post(undefined, path, body)).status, 401);
+    assert.equal((await post(t.alice, path, body)).status, 403, "the repair's own customer");
+    assert.equal((await post(t.bob, path, body)).status, 403, 'customers never complete: refused by role first');
+    assert.equal((await post(t['tech-two'], path, body)).status, 404, 'IN_PROGRESS and not theirs');
+    const done = await post(t['tech-one'], path, body);
+    assert.deepEqual([done.status, done.body.completionNotes], [200, 'done']);
+    const again = await post(t.root, path, { notes: 'twice' });
+    assert.deepEqual([again.status, again.body.error.code], [409, 'INVALID_TRANSITION']);
+    assert.equal((await get(t.root!, `/api/repairs/${repair.id}`)).body.completionNotes, 'done');
+  });
+
   it('completes without notes (or with only spaces) as before: completionNotes stays null', async () => {
     for (const body of [undefined, { notes: '   ' }]) {
       const repair = await fieldFind();
