@@ -21,8 +21,19 @@ const works = (dir: string) =>
   spawnSync(python(dir), ['-c', 'import moto, moto.server, flask; print(moto.__version__)'], { encoding: 'utf8' }).stdout?.trim() ===
   MOTO_VERSION;
 
+/** Runs a command to its end without blocking the event loop (a pip install takes a while). */
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: timeoutMs });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 /** The venv's python, or why moto cannot be had here (PyPI unreachable); any other failure throws. */
-export function ensureMoto(): { python: string } | { unavailable: string } {
+export async function ensureMoto(): Promise<{ python: string } | { unavailable: string }> {
   const cache = process.env.RSYSTEMS_CACHE_DIR ?? path.join(homedir(), '.cache', 'rsystems');
   const venv = path.join(cache, `moto-${MOTO_VERSION}`);
   if (existsSync(venv) && works(venv)) return { python: python(venv) };
@@ -32,23 +43,22 @@ export function ensureMoto(): { python: string } | { unavailable: string } {
   rmSync(staging, { recursive: true, force: true });
   const basePython = process.env.PYTHON ?? (spawnSync('python3', ['--version']).status === 0 ? 'python3' : 'python');
   try {
-    const made = spawnSync(basePython, ['-m', 'venv', staging], { encoding: 'utf8' });
+    const made = await run(basePython, ['-m', 'venv', staging], 120_000);
     if (made.status !== 0) throw new Error(`moto: \`${basePython} -m venv\` failed: ${made.stderr}`);
-    const pip = spawnSync(python(staging), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', SPEC], {
-      encoding: 'utf8',
-      timeout: 540_000,
-    });
+    const pip = await run(python(staging), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', SPEC], 540_000);
     if (pip.status !== 0) {
       rmSync(staging, { recursive: true, force: true });
-      if (UNREACHABLE.test(pip.stderr ?? '')) return { unavailable: `pip could not reach PyPI to install ${SPEC}` };
-      throw new Error(`moto: pip install ${SPEC} failed (exit ${pip.status ?? pip.signal}):\n${pip.stderr}`);
+      if (UNREACHABLE.test(pip.stderr)) return { unavailable: `pip could not reach PyPI to install ${SPEC}` };
+      throw new Error(`moto: pip install ${SPEC} failed (exit ${pip.status}):\n${pip.stderr}`);
     }
     if (!works(staging)) throw new Error('moto: the freshly installed moto does not run');
-    rmSync(venv, { recursive: true, force: true }); // a broken earlier copy
-    renameSync(staging, venv);
-  } catch (err) {
+    // Another test run may have finished the same install meanwhile: then its copy is used.
+    if (!(existsSync(venv) && works(venv))) {
+      rmSync(venv, { recursive: true, force: true }); // a broken earlier copy
+      renameSync(staging, venv);
+    }
+  } finally {
     rmSync(staging, { recursive: true, force: true });
-    throw err;
   }
   if (!works(venv)) throw new Error(`moto: moto in ${venv} does not run after the install`);
   return { python: python(venv) };

@@ -27,7 +27,7 @@ export async function photoBackend(backend: PhotoBackend): Promise<BackendEnv | 
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
   if (backend === 'local') return { env: { DATA_DIR: dataDir, PHOTO_STORAGE: 'local' }, stop: removeDir };
 
-  const moto = ensureMoto();
+  const moto = await ensureMoto();
   if ('unavailable' in moto) {
     console.warn(`      skipping the s3 photo suite: ${moto.unavailable}`);
     await removeDir();
