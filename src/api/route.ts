@@ -97,6 +97,25 @@ export function parseRequest<S extends Schema | undefined>(schema: S, value: unk
   return result.data as Out<S>;
 }
 
+/**
+ * The path of the first string holding a NUL character, if any. PostgreSQL text cannot store NUL:
+ * such a value would fail in the database (a 500) instead of being refused here with its field.
+ */
+export function nulPath(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulPath(inner, path === '' ? key : `${path}.${key}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function refuseNul(ctx: Context): void {
+  const where = nulPath({ ...ctx.query }, '') ?? nulPath(ctx.params, '') ?? nulPath(ctx.request.body, '');
+  if (where !== null) throw validationFailed({ [where || 'body']: 'must not contain a NUL character' });
+}
+
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: AppDeps): void {
   for (const route of routes) {
     const guards = route.access === 'public' ? [] : [authenticate(deps), requireRole(route.access)];
@@ -112,6 +131,7 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: A
         if (route.consumes ? !ctx.is(route.consumes) : ctx.is('multipart/form-data')) {
           throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${route.consumes ?? 'application/json'}`);
         }
+        refuseNul(ctx);
         const params = parseRequest(route.params, ctx.params, 'params');
         const query = parseRequest(route.query, ctx.query, 'query');
         const body = route.consumes ? undefined : parseRequest(route.body, ctx.request.body ?? {}, 'body');

@@ -110,4 +110,19 @@ describe('api: fuzzer findings', () => {
     // The bigint-keyed tables take ids up to JavaScript's safe integers: unknown, not invalid.
     assert.equal((await h.request('POST', `/api/notifications/${huge}/read`, { token: admin })).status, 404);
   });
+
+  it('a NUL character anywhere in the query or body is a 400 naming the field, never a 500 from PostgreSQL', async () => {
+    const admin = t['fz-root'];
+    for (const [method, path, body, field] of [
+      ['GET', '/api/customers?q=%00', undefined, 'q'],
+      ['GET', '/api/users?q=a%00b', undefined, 'q'],
+      ['POST', '/api/customers', { name: 'Fleet\u0000One' }, 'name'],
+      ['PATCH', '/api/me', { timezone: 'UTC', email: null, phone: null, extra: ['ok', 'b\u0000'] }, 'extra.1'],
+    ] as const) {
+      const res = await h.request(method, path, { token: admin, ...(body ? { body } : {}) });
+      assert.equal(res.status, 400, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.deepEqual(res.body.error.fields, { [field]: 'must not contain a NUL character' });
+    }
+    assert.equal(await h.db.models.Customer.query().where('name', 'like', 'Fleet%One').resultSize(), 0);
+  });
 });
