@@ -18,6 +18,9 @@ const HEADER = [
   'workflowId',
   'createdAt',
   'updatedAt',
+  'startedAt',
+  'completedAt',
+  'completionNotes',
 ];
 
 describe('api: GET /api/repairs.csv', () => {

@@ -22,6 +22,9 @@ const COLUMNS: readonly { header: string; column: string; kind: Kind }[] = [
   { header: 'workflowId', column: 'workflow_id', kind: 'text' },
   { header: 'createdAt', column: 'created_at', kind: 'instant' },
   { header: 'updatedAt', column: 'updated_at', kind: 'instant' },
+  { header: 'startedAt', column: 'started_at', kind: 'instant' },
+  { header: 'completedAt', column: 'completed_at', kind: 'instant' },
+  { header: 'completionNotes', column: 'completion_notes', kind: 'text' },
 ];
 
 /**
