@@ -117,6 +117,7 @@ for (const backend of PHOTO_BACKENDS) {
         [{ kind: 'nope', caption: 'y'.repeat(501) }, ['caption', 'file', 'kind']],
         [{ kind: 'DAMAGE', file: { data: jpeg }, extraFile: { data: jpeg } }, ['file']],
         [{ kind: 'DAMAGE', file: { data: Buffer.alloc(0) } }, ['file']],
+        [{ kind: 'DAMAGE', caption: 'chip\u0000', file: { data: jpeg } }, ['caption']],
       ];
       for (const [fields, named] of cases) {
         const res = await upload(w, w.t.root, repair, fields);

@@ -35,6 +35,8 @@ export const uploadFields = z.object({
     .string()
     .trim()
     .max(PHOTO_CAPTION_MAX, `must be at most ${PHOTO_CAPTION_MAX} characters`)
+    // Multipart fields escape the router's NUL check on JSON bodies; PostgreSQL text cannot hold one.
+    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
     .optional()
     .transform((v) => (v ? v : undefined)),
 });
