@@ -9,7 +9,8 @@ import type { AppDeps } from '../context';
 import { performMove } from '../repairs/moves';
 import { defineRoute, type AnyRoute } from '../route';
 import { openLink, repairView } from './link';
-import { approvalPhotos, photoThumb } from './photos';
+import { approvalPhotos, photoThumb, sendApprovalThumb } from './photos';
+import { recordIdText } from '../../domain/ids';
 
 const tokenParams = z.object({ token: z.string().min(1, 'is required').max(200, 'must be at most 200 characters') });
 
@@ -67,8 +68,22 @@ export const approvalRoutes: AnyRoute[] = [
         customer: { name: customer?.name ?? '' },
         user: { username: user.username },
         expiresAt: link.expiresAt.toISOString(),
-        photos: await approvalPhotos(deps.db, repair.id),
+        photos: await approvalPhotos(deps.db, repair.id, params.token),
       };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/approvals/:token/photos/:photoId',
+    tag: 'approvals',
+    summary: `A thumbnail of the link's repair (no login), as listed by GET /api/approvals/:token. ${DEAD}`,
+    access: 'public',
+    params: tokenParams.extend({ photoId: recordIdText }),
+    produces: 'image/*',
+    errors: [404, 410, 429],
+    handler: async ({ params, ctx }, deps) => {
+      const { repair } = await openLink(deps, ctx, params.token);
+      return sendApprovalThumb(deps.db, deps.photoStorage, ctx, repair.id, params.photoId);
     },
   }),
   defineRoute({
