@@ -95,7 +95,7 @@ describe('api: approve from the message', () => {
       denialReason: null,
     });
     assert.deepEqual([shown.customer, shown.user], [{ name: 'Fleet Approvals' }, { username: 'cara' }]);
-    assert.deepEqual(shown.photos, [{ id: photo.id, kind: 'DAMAGE', thumbUrl: `/api/repairs/${repair.id}/photos/${photo.id}?size=thumb` }]);
+    assert.deepEqual(shown.photos, [{ id: photo.id, kind: 'DAMAGE', thumbUrl: `/api/approvals/${token}/photos/${photo.id}` }]);
     assert.ok(Date.parse(shown.expiresAt) > Date.now() + 6 * 86_400_000);
 
     const approved = ok(await r.post(ip, token, 'approve'));
