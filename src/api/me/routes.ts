@@ -3,27 +3,17 @@ import type { User } from '../../db/models';
 import { loginThrottle } from '../../db/queries/login-throttle';
 import { endSessions } from '../../db/queries/sessions';
 import { isValidTimeZone } from '../../domain/notifications/quiet-hours';
-import { ROLES } from '../../domain/roles';
 import { hashPassword, verifyPassword } from '../../security/password';
 import { e164, email, newPassword } from '../common/schemas';
 import type { AuthUser } from '../context';
 import { notFound, tooManyRequests, validationFailed } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
+import { userSchema } from '../users/schema';
 
 const SELF = ['customer', 'technician', 'admin'] as const;
 
-export const profileSchema = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  role: z.enum(ROLES),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  emailVerified: z.boolean(),
-  phoneVerified: z.boolean(),
-  timezone: z.string().nullable(),
-  customerId: z.number().int().nullable(),
-  technicianId: z.number().int().nullable(),
-});
+// The directory's user, less what only an admin manages, plus the caller's own time zone.
+export const profileSchema = userSchema.omit({ isActive: true, createdAt: true }).extend({ timezone: z.string().nullable() });
 
 const patchMeBody = z
   .strictObject({
