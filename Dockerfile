@@ -21,7 +21,9 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Code stays root-owned: the app never writes to /app in production.
+# Code stays root-owned: the app writes only to DATA_DIR (/app/data: local photos), which
+# docker-compose mounts as a volume; a fresh volume takes this directory's owner.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 # Only meaningful for the API; the worker service in docker-compose.yml disables it.

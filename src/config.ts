@@ -43,6 +43,15 @@ const envSchema = z
     PORT: port.default(3000),
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
+    MIGRATE_ON_START: bool.default(true),
+    WORKER_METRICS_PORT: optionalText.pipe(
+      z.coerce
+        .number<string | undefined>()
+        .int('must be a whole number')
+        .min(1, 'must be 1-65535')
+        .max(65535, 'must be 1-65535')
+        .optional(),
+    ),
 
     DATABASE_URL: optionalText.pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional()),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -180,6 +189,13 @@ const configSchema = envSchema.transform((e) => ({
   dataDir: path.resolve(e.DATA_DIR),
   /** `trustProxy`: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB, trustProxy: e.TRUST_PROXY },
+  /**
+   * `migrateOnStart` false: the process only checks that the schema is current, and refuses to
+   * start when it is not (docker-compose's one-shot `migrate` service applies the migrations).
+   */
+  migrateOnStart: e.MIGRATE_ON_START,
+  /** The Temporal SDK's Prometheus exporter of the worker, on HOST:port; absent = off. */
+  worker: { metricsPort: e.WORKER_METRICS_PORT },
   /** `url` absent means: start the embedded PostgreSQL (development). */
   database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
   /** `address` absent means: start the embedded Temporal dev server (development). */

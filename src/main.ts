@@ -6,7 +6,7 @@ import { EMBEDDED_DATABASE, startEmbeddedPostgres } from './embedded/postgres';
 import { resolveTemporalCli, startTemporalDevServer } from './embedded/temporal';
 import { openServices, prepare, stopOnSignals } from './runtime';
 import { connectWorkerConnection } from './temporal/client';
-import { installTemporalRuntime } from './temporal/runtime';
+import { installTemporalRuntime, workerMetricsAddress } from './temporal/runtime';
 import { ensureSchedules } from './temporal/schedules';
 import { createWorkers } from './worker/worker';
 
@@ -17,7 +17,7 @@ import { createWorkers } from './worker/worker';
  */
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel, { process: 'main' });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { prometheusBindAddress: workerMetricsAddress(config) });
   const stopSteps: (() => Promise<unknown>)[] = [];
   stopOnSignals(logger, stopSteps);
 

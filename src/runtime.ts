@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { createDb, migrateLatest, withStartupLock, type Db } from './db';
+import { createDb, migrateLatest, pendingMigrations, withStartupLock, type Db } from './db';
 import { seedDemoAccounts } from './db/seed';
 import type { Logger } from './logger';
 import { hashPassword } from './security/password';
@@ -98,11 +98,21 @@ export async function openServices(
 
 /**
  * Schema, search attributes and (development) demo accounts: everything idempotent, run at each
- * start, and safe when any number of API and worker processes start at once.
+ * start, and safe when any number of API and worker processes start at once. With MIGRATE_ON_START
+ * false the schema is only checked: a process refuses to run against a database it was not written for.
  */
 export async function prepare(deps: { config: Config; db: Db; temporal: TemporalHandles; logger: Logger }): Promise<void> {
-  const applied = await migrateLatest(deps.db);
-  if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  if (deps.config.migrateOnStart) {
+    const applied = await migrateLatest(deps.db);
+    if (applied.length) deps.logger.info({ applied }, 'migrations applied');
+  } else {
+    const pending = await pendingMigrations(deps.db);
+    if (pending.length) {
+      throw new Error(
+        `${pending.length} migration(s) pending (${pending.join(', ')}) and MIGRATE_ON_START=false: run node dist/src/bin/migrate.js first`,
+      );
+    }
+  }
   const registered = await ensureSearchAttributes(deps.temporal.connection, deps.config.temporal.namespace);
   if (registered.length) deps.logger.info({ registered }, 'search attributes registered');
   if (deps.config.seedDemoAccounts) {

@@ -27,7 +27,7 @@ interface Child {
 }
 
 /** A real deployment process (`src/bin/<bin>.ts`), as docker-compose runs it, logging JSON lines. */
-function startBin(name: string, bin: 'api' | 'worker', env: Record<string, string>, readyMsg: string): Child {
+function startBin(name: string, bin: 'api' | 'worker' | 'migrate', env: Record<string, string>, readyMsg: string): Child {
   const proc = spawn(process.execPath, ['--require', 'tsx/cjs', path.join('src', 'bin', `${bin}.ts`)], {
     cwd: ROOT,
     env,
@@ -220,5 +220,111 @@ describe('runtime: prepare run by several processes at once', () => {
     } finally {
       await Promise.all(processes.map((p) => Promise.all([p.temporal.close(), p.db.destroy()])));
     }
+  });
+});
+
+describe('runtime: the one-shot migrate command and MIGRATE_ON_START=false (docker-compose)', function () {
+  this.timeout(120_000);
+  const children: Child[] = [];
+  let dataDir: string | undefined;
+
+  after(async () => {
+    await Promise.all(children.map(stopChild));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('an API that must not migrate refuses an unmigrated database; after src/bin/migrate it starts', async () => {
+    const s = await stack();
+    const database = await unmigratedDatabase('migrate');
+    dataDir = await mkdtemp(path.join(tmpdir(), 'rsystems-migrate-'));
+    const env = (extra: Record<string, string>): Record<string, string> => ({
+      PATH: process.env.PATH ?? '',
+      HOME: dataDir!,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATA_DIR: dataDir!,
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: s.temporal.address,
+      AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+      SEED_DEMO_ACCOUNTS: 'false',
+      HOST: '127.0.0.1',
+      ...extra,
+    });
+
+    const refused = startBin('api-early', 'api', env({ PORT: String(await freePort()), MIGRATE_ON_START: 'false' }), 'API listening');
+    children.push(refused);
+    await assert.rejects(refused.ready, /migration\(s\) pending .*MIGRATE_ON_START=false/s);
+    const db = createDb(database.url, 1);
+    try {
+      const { rows } = await db.knex.raw<{ rows: { t: string | null }[] }>("select to_regclass('knex_migrations')::text as t");
+      assert.equal(rows[0]!.t, null, 'the refused API migrated nothing');
+
+      const migrate = startBin('migrate', 'migrate', env({}), 'migrations applied');
+      children.push(migrate);
+      await migrate.ready;
+      await new Promise((resolve) => (migrate.proc.exitCode !== null ? resolve(undefined) : migrate.proc.once('exit', resolve)));
+      assert.equal(migrate.proc.exitCode, 0, migrate.output.join('\n'));
+      const files = (await readdir(path.join(ROOT, 'migrations'))).filter((f) => /^\d{14}_.+\.ts$/.test(f));
+      const [{ n }] = (await db.knex('knex_migrations').count({ n: '*' })) as [{ n: string }];
+      assert.equal(Number(n), files.length);
+    } finally {
+      await db.destroy();
+    }
+
+    const port = await freePort();
+    const api = startBin('api', 'api', env({ PORT: String(port), MIGRATE_ON_START: 'false' }), 'API listening');
+    children.push(api);
+    await api.ready;
+    const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+    assert.equal(res.status, 200, await res.text());
+  });
+});
+
+describe('runtime: the worker serves the Temporal SDK metrics on WORKER_METRICS_PORT', function () {
+  this.timeout(120_000);
+  let worker: Child | undefined;
+  let dataDir: string | undefined;
+
+  after(async () => {
+    if (worker) await stopChild(worker);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('as Prometheus text with temporal_ metrics', async () => {
+    const s = await stack();
+    const { db, url } = await freshDatabase();
+    await db.destroy();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'rsystems-worker-metrics-'));
+    const metricsPort = await freePort();
+    worker = startBin(
+      'worker',
+      'worker',
+      {
+        PATH: process.env.PATH ?? '',
+        HOME: dataDir,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        DATA_DIR: dataDir,
+        DATABASE_URL: url,
+        TEMPORAL_ADDRESS: s.temporal.address,
+        TEMPORAL_TASK_QUEUE: `metrics-${randomUUID()}`,
+        NOTIFICATION_EMAIL_TASK_QUEUE: `metrics-email-${randomUUID()}`,
+        AUTH_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123',
+        SEED_DEMO_ACCOUNTS: 'false',
+        SCHEDULES_ENABLED: 'false',
+        HOST: '127.0.0.1',
+        WORKER_METRICS_PORT: String(metricsPort),
+      },
+      'worker running',
+    );
+    await worker.ready;
+    const text = await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      assert.equal(res.status, 200);
+      const body = await res.text();
+      return /^temporal_\w+(\{[^}]*\})? \S+$/m.test(body) ? body : undefined;
+    }, 'temporal_ metrics on the worker metrics port');
+    assert.match(text, /^# TYPE temporal_\w+ (counter|gauge|histogram)$/m);
+    assert.match(text, /^temporal_\w+\{[^}]*task_queue="metrics-/m, 'labelled by the worker task queue');
   });
 });

@@ -92,3 +92,15 @@ export async function migrateLatest(db: Db): Promise<string[]> {
     return applied;
   });
 }
+
+/**
+ * Names of the migrations not applied yet (an unmigrated database lists them all). Read-only:
+ * unlike knex's own `migrate.list`, it never creates the bookkeeping tables.
+ */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const known = (await migrationSource.getMigrations([])).map((m) => m.name);
+  const { rows } = await db.knex.raw<{ rows: { t: string | null }[] }>("select to_regclass('knex_migrations')::text as t");
+  if (!rows[0]?.t) return known;
+  const applied = new Set((await db.knex('knex_migrations').pluck('name')) as string[]);
+  return known.filter((name) => !applied.has(name));
+}

@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { openServices, prepare, requireAddresses, stopOnSignals } from '../runtime';
 import { connectWorkerConnection } from '../temporal/client';
-import { installTemporalRuntime } from '../temporal/runtime';
+import { installTemporalRuntime, workerMetricsAddress } from '../temporal/runtime';
 import { ensureSchedules } from '../temporal/schedules';
 import { createWorkers, type WorkerDeps } from './worker';
 
@@ -23,7 +23,7 @@ export interface StartWorkerOptions extends Pick<WorkerDeps, 'workflowBundle' | 
  */
 export async function startWorker(config: Config, options: StartWorkerOptions = {}): Promise<{ logger: Logger; running: Promise<void> }> {
   const logger = createLogger(config.logLevel, { process: options.processName ?? 'worker' });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { prometheusBindAddress: workerMetricsAddress(config) });
   const where = requireAddresses(config);
   const services = await openServices(config, where, logger);
   await prepare(services);
