@@ -72,6 +72,7 @@ const envSchema = z
     AUTH_TOKEN_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     AUTH_TOKEN_TTL: duration('12h'),
     TRUST_PROXY: bool.default(false),
+    METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
     LOGIN_FAILURE_WINDOW: duration('15m'),
@@ -188,7 +189,7 @@ const configSchema = envSchema.transform((e) => ({
   logLevel: e.LOG_LEVEL,
   dataDir: path.resolve(e.DATA_DIR),
   /** `trustProxy`: take the client address from X-Forwarded-For (only behind a proxy that sets it). */
-  http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB, trustProxy: e.TRUST_PROXY },
+  http: { host: e.HOST, port: e.PORT, bodyLimitKb: e.BODY_LIMIT_KB, trustProxy: e.TRUST_PROXY, metricsToken: e.METRICS_TOKEN },
   /**
    * `migrateOnStart` false: the process only checks that the schema is current, and refuses to
    * start when it is not (docker-compose's one-shot `migrate` service applies the migrations).

@@ -21,6 +21,7 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
         'currentPassword',
         '*.currentPassword',
         'config.ops.adminPassword',
+        'config.http.metricsToken',
         'req.headers.authorization',
         'req.headers.cookie',
         'headers.authorization',

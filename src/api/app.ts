@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './context';
 import { ApiError } from './errors';
+import { createApiMetrics, metricsEndpoint } from './metrics';
 import { mountDocs } from './docs/routes';
 import { adminNotificationRoutes } from './admin/routes';
 import { announcementRoutes } from './announcements/routes';
@@ -73,7 +74,10 @@ export function createApp(deps: AppDeps): Koa {
   mountDocs(router, () => (openapi ??= buildOpenApi(ROUTES)));
   mountRoutes(router, ROUTES, deps);
 
+  const metrics = createApiMetrics();
   app.use(requestContext(deps.logger));
+  app.use(metrics.middleware);
+  app.use(metricsEndpoint(metrics, deps.config.http.metricsToken));
   app.use(errorHandler());
   app.use(jsonBody(deps.config.http.bodyLimitKb));
   app.use(router.routes());
