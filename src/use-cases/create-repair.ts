@@ -81,10 +81,10 @@ async function resolveStaffFields(
  *   died before it knew.
  */
 async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRepair): Promise<RepairRecord> {
-  const { Repair, RepairHistory } = deps.db.models;
+  const { Customer, Repair, RepairHistory } = deps.db.models;
   const { customerId, technicianId } = fields;
   const status = initialStatus(creator.role);
-  const repair = await deps.db.knex.transaction(async (trx) => {
+  const { created: repair, customerName } = await deps.db.knex.transaction(async (trx) => {
     const { rows } = await trx.raw<{ rows: { id: number }[] }>("select nextval(pg_get_serial_sequence('repairs', 'id')) as id");
     const id = Number(rows[0]?.id);
     const workflowId = keys.repairWorkflow(id);
@@ -127,12 +127,17 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
     }
     await insertEvents(trx, events);
     await markUnconfirmed(trx, id);
-    return created;
+    // For the workflow's texts in the Temporal UI; the customer exists (checked, or the creator's own).
+    const owner = await Customer.query(trx).findById(customerId);
+    return { created, customerName: owner?.name ?? `customer #${customerId}` };
   });
 
   const started = await startRepairWorkflow(
     deps,
-    repairStartOptions(deps.config, { id: repair.id, customerId, unitNumber: repair.unitNumber, technicianId, status }),
+    repairStartOptions(deps.config, {
+      ...{ id: repair.id, unitNumber: repair.unitNumber, description: repair.description, damageType: repair.damageType },
+      ...{ customerId, customerName, technicianId, status },
+    }),
   );
   if (started.outcome === 'not-started') {
     await Repair.query().deleteById(repair.id); // history, events and marker go with it (ON DELETE CASCADE)

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { keys } from '../domain/keys';
 import type { RepairRecord } from '../domain/repair';
+import { repairStaticDetails, repairSummary } from '../domain/repair-details';
 import { SA, type RepairWorkflowInput } from '../workflows/definitions';
 import type { repairWorkflow } from '../workflows/repair';
 import { bounded, deliveryOptions, WORKFLOW_CALL_DEADLINE_MS, type UseCaseDeps } from './deps';
@@ -25,12 +26,16 @@ export const UNCONFIRMED_STARTS = 'unconfirmed_repair_starts';
 
 export type RepairStartOptions = WorkflowStartOptions<typeof repairWorkflow>;
 
-type Fresh = Pick<RepairRecord, 'id' | 'customerId' | 'unitNumber' | 'technicianId'> & { status: RepairWorkflowInput['status'] };
+type Fresh = Pick<RepairRecord, 'id' | 'customerId' | 'unitNumber' | 'technicianId' | 'damageType' | 'description'> & {
+  status: RepairWorkflowInput['status'];
+  customerName: string;
+};
 
 export function repairStartOptions(config: Config, repair: Fresh): RepairStartOptions {
   const input: RepairWorkflowInput = {
     repairId: repair.id,
     customerId: repair.customerId,
+    customerName: repair.customerName,
     unitNumber: repair.unitNumber,
     status: repair.status,
     technicianId: repair.technicianId,
@@ -46,6 +51,9 @@ export function repairStartOptions(config: Config, repair: Fresh): RepairStartOp
     args: [input],
     // The id is the idempotency key: a second start of repair-<id> is refused, never a second run.
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    // What the Temporal UI lists and heads the workflow's page with (its current details follow the state).
+    staticSummary: repairSummary({ ...repair, repairId: repair.id }),
+    staticDetails: repairStaticDetails({ ...repair, repairId: repair.id }),
     typedSearchAttributes: [
       { key: SA.RepairStatus, value: repair.status },
       { key: SA.CustomerId, value: repair.customerId },

@@ -25,6 +25,8 @@ export { FAILURE } from '../domain/failures';
 export interface RepairWorkflowInput {
   repairId: number;
   customerId: number;
+  /** For the texts the Temporal UI shows (absent in workflows started before them). */
+  customerName?: string;
   unitNumber: string;
   status: Extract<RepairStatus, 'REQUESTED' | 'PENDING'>;
   technicianId: number | null;

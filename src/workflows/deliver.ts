@@ -45,7 +45,8 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
 
   async function sendSms(ids: number[]): Promise<Record<number, DeliveryOutcome>> {
     try {
-      return await sendSmsBatch(ids, options.maxAttempts);
+      const summary = ids.length === 1 ? `SMS for notification #${ids[0]}` : `SMS to ${ids.length} recipients`;
+      return await sendSmsBatch.executeWithOptions({ summary }, [ids, options.maxAttempts]);
     } catch (err) {
       // Every attempt is already in the delivery log; the notification itself stays in-app.
       if (!(err instanceof ActivityFailure)) throw err;
@@ -56,7 +57,7 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
   async function send(id: number, channel: DeliveryChannel): Promise<string> {
     if (channel === 'sms') return afterSms(id, (await sendSms([id]))[id]!);
     try {
-      return describe(await sendEmail(id));
+      return describe(await sendEmail.executeWithOptions({ summary: `email for notification #${id}` }, [id]));
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       return 'failed';
@@ -75,14 +76,15 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
   /** One notification and channel on its own: decide from fresh context, wait if told to, send. */
   async function waitAndSend(id: number, channel: DeliveryChannel, known?: DeliveryContext): Promise<string> {
     for (let ctx = known; ; ctx = undefined) {
-      ctx ??= await serially(() => local.loadDeliveryContext(id));
+      ctx ??= await serially(() => local.loadDeliveryContext.executeWithOptions({ summary: `preferences for notification #${id}` }, [id]));
       const decision = decideDelivery({ channel, ...ctx, now: new Date() });
       if (decision.action === 'skip') {
-        await serially(() => local.recordSuppressed([{ notificationId: id, channel, reason: decision.reason }]));
+        const suppressed = [{ notificationId: id, channel, reason: decision.reason }];
+        await serially(() => local.recordSuppressed.executeWithOptions({ summary: `record ${channel} suppressed` }, [suppressed]));
         return `suppressed: ${decision.reason}`;
       }
       if (decision.action === 'send') return send(id, channel);
-      await sleep(Math.max(1, decision.until.getTime() - new Date().getTime()));
+      await sleep(Math.max(1, decision.until.getTime() - new Date().getTime()), { summary: `quiet hours end (${channel})` });
     }
   }
 
@@ -106,7 +108,7 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
     }
   }
   if (skipped.length > 0) {
-    await serially(() => local.recordSuppressed(skipped));
+    await serially(() => local.recordSuppressed.executeWithOptions({ summary: `record ${skipped.length} suppressed` }, [skipped]));
     for (const s of skipped) outcome[`${s.notificationId}/${s.channel}`] = `suppressed: ${s.reason}`;
   }
   const heldPlans = [...held].map(([notificationId, channels]) => ({ notificationId, channels }));

@@ -44,8 +44,10 @@ import { isFinished, MOVES, nextStatus, type Move } from '../domain/lifecycle';
 import type { MoveArgs } from '../domain/moves';
 import type { DeliveryPlan } from '../domain/notifications/delivery';
 import type { RepairRecord, RepairStatus } from '../domain/repair';
+import type { ApprovalWait } from '../domain/repair-details';
 import { parseSignalMove } from '../domain/signals';
 import { deliverPlans } from './deliver';
+import { narrator } from './narrate';
 import { deliverNotificationsWorkflow } from './notification';
 import { workflowLock } from './one-at-a-time';
 import {
@@ -93,6 +95,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
     eventWatermark: 0,
   };
   setHandler(stateQuery, () => state);
+  const explain = narrator(input, state);
 
   // Histories started before the exclusive lock replay with the gate they ran with.
   const { lock: exclusively, exclusive } = workflowLock();
@@ -108,6 +111,7 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
         await startChild(deliverNotificationsWorkflow, {
           workflowId: keys.deliveryHandOff(workflowId, watermark),
           args: [{ plans: held, ...input.delivery }],
+          staticSummary: `${held.length} deliveries of repair #${input.repairId} (${input.unitNumber})`,
           parentClosePolicy: ParentClosePolicy.ABANDON,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         });
@@ -132,7 +136,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       await condition(() => undispatched || finished);
       if (!undispatched) return;
       undispatched = false;
-      const { plans, watermark } = await exclusively(() => dispatchRepairEvents(input.repairId, state.eventWatermark));
+      const { plans, watermark } = await exclusively(() =>
+        dispatchRepairEvents.executeWithOptions({ summary: 'notify of new events' }, [input.repairId, state.eventWatermark]),
+      );
       state.eventWatermark = watermark;
       deliver(plans, watermark);
     }
@@ -151,15 +157,18 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       if (to === null) throw invalid(move, state.status);
       const moveId = keys.move(workflowId, ++state.moves, move);
       inFlight = to;
-      const { record, plans, watermark } = await recordMove(
-        { repairId: input.repairId, moveId, move, from: state.status, to, ...args },
-        state.eventWatermark,
-      ).finally(() => (inFlight = null));
+      const { record, plans, watermark } = await recordMove
+        .executeWithOptions({ summary: `record ${move}` }, [
+          { repairId: input.repairId, moveId, move, from: state.status, to, ...args },
+          state.eventWatermark,
+        ])
+        .finally(() => (inFlight = null));
       state.eventWatermark = watermark;
       deliver(plans, watermark);
       const technicianChanged = record.technicianId !== state.technicianId;
       state.status = record.status;
       state.technicianId = record.technicianId;
+      explain();
       upsertSearchAttributes([
         { key: SA.RepairStatus, value: record.status },
         ...(technicianChanged && record.technicianId !== null ? [{ key: SA.TechnicianId, value: record.technicianId }] : []),
@@ -196,7 +205,9 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
         refuseEdit(args);
         state.edits = (state.edits ?? 0) + 1;
         const editId = keys.edit(workflowId, state.edits);
-        const { record, changes } = await recordEdit({ ...args, repairId: input.repairId, editId, status: state.status });
+        const { record, changes } = await recordEdit.executeWithOptions({ summary: 'record edit' }, [
+          { ...args, repairId: input.repairId, editId, status: state.status },
+        ]);
         if (changes.unitNumber) upsertSearchAttributes([{ key: SA.UnitNumber, value: record.unitNumber }]);
         return record;
       }),
@@ -227,11 +238,12 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   async function autoAssign(askEvenIfAssigned = false): Promise<void> {
     const chosen = await exclusively(() =>
       askEvenIfAssigned || state.technicianId === null
-        ? assignTechnician(input.repairId, keys.autoAssign(workflowId))
+        ? assignTechnician.executeWithOptions({ summary: 'choose a technician' }, [input.repairId, keys.autoAssign(workflowId)])
         : Promise.resolve(state.technicianId),
     );
     if (chosen !== null && state.technicianId === null) {
       state.technicianId = chosen;
+      explain();
       undispatched = true;
       upsertSearchAttributes([{ key: SA.TechnicianId, value: chosen }]);
     }
@@ -245,29 +257,37 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
   while (!isFinished(state.status)) {
     if (state.status === 'REQUESTED' && state.technicianId === null) {
       // Waits, never fails: ask again after a while, or sooner if an admin assigns someone.
+      explain({ for: 'assignment', retryAt: null });
       await autoAssign();
       if (state.technicianId === null) {
-        await condition(() => state.technicianId !== null || state.status !== 'REQUESTED', input.assignmentRetryMs);
+        explain({ for: 'assignment', retryAt: new Date().getTime() + input.assignmentRetryMs });
+        const assigned = () => state.technicianId !== null || state.status !== 'REQUESTED';
+        await condition(assigned, input.assignmentRetryMs, { summary: 'ask again for a technician' });
       }
     } else if (state.status === 'PENDING') {
       // Remind the customer after a while, then escalate to admins, once each per PENDING stretch.
       const round = ++pendingRounds;
       const decided = () => state.status !== 'PENDING';
-      if (!(await condition(decided, input.approvalReminderMs))) {
+      const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
+      const reminderAt = new Date().getTime() + input.approvalReminderMs;
+      let wait: ApprovalWait = { for: 'approval', reminderAt, escalationAt: reminderAt + rest };
+      explain(wait);
+      if (!(await condition(decided, input.approvalReminderMs, { summary: 'approval reminder' }))) {
         await exclusively(() =>
-          recordRepairEvent({ repairId: input.repairId, type: 'approval_reminder', dedupeKey: keys.pendingReminder(workflowId, round) }),
+          recordRepairEvent.executeWithOptions({ summary: 'record approval reminder' }, [
+            { repairId: input.repairId, type: 'approval_reminder', dedupeKey: keys.pendingReminder(workflowId, round) },
+          ]),
         );
         undispatched = true;
-        const rest = Math.max(1, input.approvalEscalationMs - input.approvalReminderMs);
-        if (!(await condition(decided, rest))) {
+        if (!decided()) explain((wait = { ...wait, remindedAt: new Date().getTime(), escalationAt: new Date().getTime() + rest }));
+        if (!(await condition(decided, rest, { summary: 'approval escalation' }))) {
           await exclusively(() =>
-            recordRepairEvent({
-              repairId: input.repairId,
-              type: 'approval_escalation',
-              dedupeKey: keys.pendingEscalation(workflowId, round),
-            }),
+            recordRepairEvent.executeWithOptions({ summary: 'record approval escalation' }, [
+              { repairId: input.repairId, type: 'approval_escalation', dedupeKey: keys.pendingEscalation(workflowId, round) },
+            ]),
           );
           undispatched = true;
+          if (!decided()) explain({ ...wait, escalatedAt: new Date().getTime() });
           await condition(decided);
         }
       }
