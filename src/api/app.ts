@@ -34,6 +34,7 @@ import { repairEditRoutes } from './repairs/edit';
 import { mountRoutes, type AnyRoute } from './route';
 import { technicianRoutes } from './technicians/routes';
 import { userRoutes } from './users/routes';
+import { sesWebhookRoutes } from './webhooks/ses';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
@@ -62,6 +63,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...brandRoutes,
   ...rewardOptionRoutes,
   ...approvalRoutes,
+  ...sesWebhookRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {
