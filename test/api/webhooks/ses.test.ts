@@ -108,13 +108,36 @@ describe('api: SES feedback webhook', () => {
       { ...good, Type: 'Surprise' },
       'not json at all',
     ];
-    for (const message of forged) {
-      const res =
-        typeof message === 'string'
-          ? await h.request('POST', '/api/webhooks/ses', { rawBody: message, headers: { 'content-type': 'text/plain' } })
-          : await post(message);
-      assert.equal(res.status, 403, JSON.stringify(message).slice(0, 200));
-      assert.equal(res.body.error.code, 'FORBIDDEN');
+    // Each refusal is one warning with its reason, and nothing of the message itself.
+    const warnings: unknown[][] = [];
+    const logger = h.deps.logger as any;
+    const child = logger.child;
+    logger.child = (...args: unknown[]) => {
+      const c = child.apply(logger, args);
+      const warn = c.warn.bind(c);
+      c.warn = (...w: unknown[]) => {
+        warnings.push(w);
+        return warn(...w);
+      };
+      return c;
+    };
+    try {
+      for (const message of forged) {
+        const res =
+          typeof message === 'string'
+            ? await h.request('POST', '/api/webhooks/ses', { rawBody: message, headers: { 'content-type': 'text/plain' } })
+            : await post(message);
+        assert.equal(res.status, 403, JSON.stringify(message).slice(0, 200));
+        assert.equal(res.body.error.code, 'FORBIDDEN');
+      }
+    } finally {
+      logger.child = child;
+    }
+    assert.equal(warnings.length, forged.length);
+    for (const [fields, text] of warnings) {
+      assert.deepEqual(Object.keys(fields as object), ['reason']);
+      assert.equal(text, 'SES webhook refused a message');
+      assert.doesNotMatch(JSON.stringify(fields), /tina@example|Signature=|BEGIN/);
     }
     assert.deepEqual(await h.db.knex('delivery_logs').where('id', tina.id).first(), before);
     assert.equal(await verified(ids.tina!), true);
