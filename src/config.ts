@@ -109,6 +109,29 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, - or _')
       .default('RS-Systems-Notification-Alarms'),
+    SES_FEEDBACK_TOPIC_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 letters, digits, - or _')
+      .default('RS-Systems-SES-Feedback'),
+    SES_FEEDBACK_TOPIC_ARN: optionalText.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')
+        .optional(),
+    ),
+    SNS_CERT_HOST_PATTERN: z
+      .string()
+      .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+      .refine((v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a regular expression')
+      .transform((v) => new RegExp(v)),
+    SNS_CERT_CA_FILE: optionalText,
 
     SCHEDULES_ENABLED: bool.default(true),
     SCHEDULE_ID_PREFIX: z
@@ -248,6 +271,17 @@ const configSchema = envSchema.transform((e) => ({
     appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
     smsMonthlyBudgetUsd: e.SMS_MONTHLY_BUDGET_USD,
     alarmTopicName: e.ALARM_TOPIC_NAME,
+  },
+  /**
+   * SES bounce/complaint/delivery events over SNS. `certHostPattern`: hosts an SNS certificate or
+   * subscription URL may come from; `certCaFile`: extra CA to trust for them (tests, on loopback);
+   * `topicArn`: when set, messages of any other topic are refused.
+   */
+  sesFeedback: {
+    topicName: e.SES_FEEDBACK_TOPIC_NAME,
+    topicArn: e.SES_FEEDBACK_TOPIC_ARN,
+    certHostPattern: e.SNS_CERT_HOST_PATTERN,
+    certCaFile: e.SNS_CERT_CA_FILE,
   },
   /** Temporal Schedules the worker keeps in place (ids prefixed, so several deployments can share a namespace). */
   schedules: {

@@ -35,6 +35,7 @@ import { repairEditRoutes } from './repairs/edit';
 import { mountRoutes, type AnyRoute } from './route';
 import { technicianRoutes } from './technicians/routes';
 import { userRoutes } from './users/routes';
+import { sesWebhookRoutes } from './webhooks/ses';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
@@ -63,6 +64,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...brandRoutes,
   ...rewardOptionRoutes,
   ...approvalRoutes,
+  ...sesWebhookRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

@@ -30,7 +30,7 @@ export interface RouteSpec<B extends Schema | undefined, Q extends Schema | unde
    * A request body that is not JSON: the handler reads it from `ctx.req` itself (streamed, with its
    * own limits), `documentedBody` describes its fields, and any other media type is a 415.
    */
-  consumes?: 'multipart/form-data';
+  consumes?: 'multipart/form-data' | 'text/plain';
   status?: number;
   response?: Schema;
   /** The media type of a success body that is not JSON (the handler returns a string or stream and sets Content-Type). */
@@ -127,8 +127,8 @@ export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: A
       },
       ...guards,
       async (ctx) => {
-        // JSON bodies were parsed before routing; a multipart one is left unread, for the one route that takes it.
-        if (route.consumes ? !ctx.is(route.consumes) : ctx.is('multipart/form-data')) {
+        // JSON bodies were parsed before routing; multipart and text ones are left unread, for the routes that take them.
+        if (route.consumes ? !ctx.is(route.consumes) : ctx.is('multipart/form-data', 'text/plain')) {
           throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${route.consumes ?? 'application/json'}`);
         }
         refuseNul(ctx);

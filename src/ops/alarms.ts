@@ -7,7 +7,7 @@ import {
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 /**
- * The monitoring plan's six alarms, on the metrics the worker sends (see transports/metrics.ts).
+ * The monitoring plan's alarms, on the metrics the worker sends (see transports/metrics.ts).
  * Pure data: what PutMetricAlarm receives, so it can be reviewed and tested as it is.
  */
 export const ALARM_PREFIX = 'RSystems-Notifications-';
@@ -78,15 +78,31 @@ export function alarmDefinitions(opts: { namespace: string; topicArn: string }):
     {
       ...common,
       AlarmName: `${ALARM_PREFIX}NoDeliveries`,
-      AlarmDescription: 'No email or SMS delivered for 5 minutes (workers down or stuck)',
+      AlarmDescription: 'Deliveries are due (backlog above 0) but none succeeded for 5 minutes (workers down or stuck)',
       Metrics: [
+        stat('backlog', ns, 'DeliveryBacklog', null, 'Maximum', FIVE_MINUTES),
         sum('email', 'DeliverySuccess', 'email'),
         sum('sms', 'DeliverySuccess', 'sms'),
-        expression('delivered', 'FILL(email, 0) + FILL(sms, 0)', 'Deliveries'),
+        expression('stalled', 'IF(FILL(backlog, 0) > 0 AND FILL(email, 0) + FILL(sms, 0) == 0, 1, 0)', 'Due but none delivered'),
       ],
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      // A quiet night sends nothing and has nothing due: no data is not a symptom. Workers that are
+      // gone entirely stop the backlog gauge too, which is what the heartbeat alarm is for.
+      TreatMissingData: 'notBreaching',
+    },
+    {
+      ...common,
+      AlarmName: `${ALARM_PREFIX}WorkerHeartbeat`,
+      AlarmDescription: 'No worker heartbeat for 5 minutes (no worker running, or none can reach CloudWatch)',
+      Namespace: ns,
+      MetricName: 'WorkerHeartbeat',
+      Dimensions: [{ Name: 'Scope', Value: 'all' }],
+      Statistic: 'SampleCount',
+      Period: FIVE_MINUTES,
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
-      // Silence is the symptom: no data at all must alarm too.
+      // Here silence is the symptom: no heartbeat at all must alarm.
       TreatMissingData: 'breaching',
     },
     {

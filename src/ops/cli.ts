@@ -10,6 +10,7 @@ import { createTemporalClient } from '../temporal/client';
 import { redriveFailed } from '../use-cases/redrive';
 import { awsTransportFromConfig } from '../worker/worker';
 import { provisionAlarms } from './alarms';
+import { provisionSesFeedback } from './ses-feedback';
 import { readStdinSecret } from './secret-input';
 import { OpsUsageError, sendTestEmail, sendTestSms } from './test-message';
 
@@ -22,9 +23,12 @@ const USAGE: Record<string, string> = {
 Usage: npm run ops:test-email -- --to <address>`,
   'test-sms': `Send a test SMS through SNS (NOTIFICATION_TRANSPORT=aws).
 Usage: npm run ops:test-sms -- --to <+E.164 number>`,
-  alarms: `Create the alarm SNS topic (ALARM_TOPIC_NAME) and put the six CloudWatch alarms of the
-monitoring plan (email failure rate > 5%, SMS cost > $20/hour, no deliveries for 5 minutes,
-backlog > 1000, latency > 30 s, error rate > 10%). Safe to run again: it updates in place.
+  alarms: `Create the alarm SNS topic (ALARM_TOPIC_NAME) and put the seven CloudWatch alarms of the
+monitoring plan (email failure rate > 5%, SMS cost > $20/hour, deliveries due but none delivered
+for 5 minutes, no worker heartbeat for 5 minutes, backlog > 1000, latency > 30 s, error rate > 10%).
+With SES_CONFIGURATION_SET and an https PUBLIC_APP_URL, also route the set's bounce, complaint and
+delivery events to the SNS topic SES_FEEDBACK_TOPIC_NAME and subscribe PUBLIC_APP_URL/api/webhooks/ses
+to it. Safe to run again: it updates in place.
 Usage: npm run ops:alarms -- [--subscribe-email <address>]`,
   'create-admin': `Create an admin account: the first one of a real deployment (POST /api/users needs an admin).
 The password comes from ADMIN_PASSWORD or, when that is unset, from the first line of stdin (typed
@@ -108,6 +112,14 @@ export async function runOps(
       });
       out(`topic ${result.topicArn}${result.subscribed ? ' (subscription requested: confirm it from the email)' : ''}`);
       for (const name of result.alarms) out(`alarm ${name}: in place`);
+      const configurationSet = config.notifications.sesConfigurationSet;
+      const appUrl = config.notifications.appUrl;
+      if (!configurationSet) out('SES feedback: skipped (SES_CONFIGURATION_SET is not set)');
+      else if (!appUrl.startsWith('https://')) out(`SES feedback: skipped (PUBLIC_APP_URL ${appUrl} is not https, which SNS needs)`);
+      else {
+        const feedback = await provisionSesFeedback(clients, { configurationSet, topicName: config.sesFeedback.topicName, appUrl });
+        out(`SES feedback: ${configurationSet} → ${feedback.topicArn} (${feedback.destination}); subscribed ${feedback.endpoint}`);
+      }
       return 0;
     }
     case 'create-admin': {

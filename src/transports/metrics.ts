@@ -1,7 +1,13 @@
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum as CloudWatchDatum } from '@aws-sdk/client-cloudwatch';
 
 export type MetricName =
-  'NotificationsCreated' | 'DeliverySuccess' | 'DeliveryDuration' | 'DeliveryFailure' | 'SmsCostEstimate' | 'DeliveryBacklog';
+  | 'NotificationsCreated'
+  | 'DeliverySuccess'
+  | 'DeliveryDuration'
+  | 'DeliveryFailure'
+  | 'SmsCostEstimate'
+  | 'DeliveryBacklog'
+  | 'WorkerHeartbeat';
 
 export interface MetricDatum {
   name: MetricName;
@@ -196,6 +202,8 @@ export const metric = {
   smsCost: (usd: number): MetricDatum => ({ name: 'SmsCostEstimate', value: usd, unit: 'None', dimensions: { Channel: 'sms' } }),
   /** Email/SMS deliveries due but not yet finished (a gauge the worker samples). */
   backlog: (count: number): MetricDatum => ({ name: 'DeliveryBacklog', value: count, unit: 'Count', dimensions: { Scope: 'all' } }),
+  /** One per worker per metrics interval: its absence is what the heartbeat alarm watches. */
+  heartbeat: (): MetricDatum => ({ name: 'WorkerHeartbeat', value: 1, unit: 'Count', dimensions: { Scope: 'all' } }),
 };
 
 /** A failed send counts twice: by channel and error code (to investigate), and by channel (to alarm on). */

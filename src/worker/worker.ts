@@ -68,8 +68,10 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
       onError: (err) => logger.warn({ err }, 'CloudWatch metrics dropped'),
     });
     const transport = awsTransportFromConfig(config, clients);
-    // The backlog alarm needs a gauge: sampled here, at the pace metrics are sent.
+    // The backlog alarm needs a gauge: sampled here, at the pace metrics are sent. The heartbeat
+    // goes first and without the database: it says the worker process runs, whatever else fails.
     const sampler = setInterval(() => {
+      metrics.record(metric.heartbeat());
       deliveryBacklog(db.knex).then(
         (count) => metrics.record(metric.backlog(count)),
         (err: unknown) => logger.warn({ err }, 'delivery backlog not sampled'),

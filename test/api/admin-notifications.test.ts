@@ -104,6 +104,8 @@ describe('api: notification administration', () => {
         'createdAt',
         'errorCode',
         'errorMessage',
+        'feedback',
+        'feedbackAt',
         'id',
         'notificationId',
         'providerMessageId',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { CloudWatchClient, PutMetricAlarmCommand, type PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_NAMESPACE } from '../../src/transports/metrics';
+import { DEFAULT_NAMESPACE, metric } from '../../src/transports/metrics';
 import { ALARM_PREFIX, alarmDefinitions, provisionAlarms } from '../../src/ops/alarms';
 
 const credentials = { accessKeyId: 'AKIDTESTFAKE', secretAccessKey: 'fake-secret' };
@@ -25,8 +25,11 @@ const byName = (alarms: PutMetricAlarmCommandInput[]) =>
 describe('ops: CloudWatch alarms', () => {
   const alarms = byName(alarmDefinitions({ namespace: DEFAULT_NAMESPACE, topicArn: TOPIC_ARN }));
 
-  it('defines the six alarms of the monitoring plan, each notifying the topic on alarm and on recovery', () => {
-    assert.deepEqual([...alarms.keys()], ['EmailFailureRate', 'SmsCost', 'NoDeliveries', 'Backlog', 'Latency', 'ErrorRate']);
+  it('defines the seven alarms of the monitoring plan, each notifying the topic on alarm and on recovery', () => {
+    assert.deepEqual(
+      [...alarms.keys()],
+      ['EmailFailureRate', 'SmsCost', 'NoDeliveries', 'WorkerHeartbeat', 'Backlog', 'Latency', 'ErrorRate'],
+    );
     for (const a of alarms.values()) {
       assert.deepEqual(a.AlarmActions, [TOPIC_ARN]);
       assert.deepEqual(a.OKActions, [TOPIC_ARN]);
@@ -35,14 +38,15 @@ describe('ops: CloudWatch alarms', () => {
     }
   });
 
-  it('sets the thresholds: failure rate > 5 %, SMS > $20/hour, no deliveries for 5 min, backlog > 1000, latency > 30 s, errors > 10 %', () => {
+  it('sets the thresholds: failure rate > 5 %, SMS > $20/hour, due but undelivered for 5 min, no heartbeat, backlog > 1000, latency > 30 s, errors > 10 %', () => {
     const t = (name: string) => {
       const a = alarms.get(name) as PutMetricAlarmCommandInput;
       return [a.ComparisonOperator, a.Threshold, a.TreatMissingData];
     };
     assert.deepEqual(t('EmailFailureRate'), ['GreaterThanThreshold', 5, 'notBreaching']);
     assert.deepEqual(t('SmsCost'), ['GreaterThanThreshold', 20, 'notBreaching']);
-    assert.deepEqual(t('NoDeliveries'), ['LessThanThreshold', 1, 'breaching']);
+    assert.deepEqual(t('NoDeliveries'), ['GreaterThanOrEqualToThreshold', 1, 'notBreaching']);
+    assert.deepEqual(t('WorkerHeartbeat'), ['LessThanThreshold', 1, 'breaching']);
     assert.deepEqual(t('Backlog'), ['GreaterThanThreshold', 1000, 'notBreaching']);
     assert.deepEqual(t('Latency'), ['GreaterThanThreshold', 30_000, 'notBreaching']);
     assert.deepEqual(t('ErrorRate'), ['GreaterThanThreshold', 10, 'notBreaching']);
@@ -91,7 +95,44 @@ describe('ops: CloudWatch alarms', () => {
     assert.equal(errors.Metrics?.filter((m) => m.MetricStat).length, 4);
   });
 
-  it('provisioning creates the topic, then puts exactly these six alarms; running it again sends the same', async () => {
+  it('NoDeliveries fires only when deliveries are due and none succeed, never on a quiet night', () => {
+    const a = alarms.get('NoDeliveries') as PutMetricAlarmCommandInput;
+    const stats = (a.Metrics ?? []).filter((m) => m.MetricStat);
+    assert.deepEqual(
+      stats.map((m) => [m.Id, m.MetricStat?.Metric?.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period]),
+      [
+        ['backlog', 'DeliveryBacklog', 'Maximum', 300],
+        ['email', 'DeliverySuccess', 'Sum', 300],
+        ['sms', 'DeliverySuccess', 'Sum', 300],
+      ],
+    );
+    const [expr] = (a.Metrics ?? []).filter((m) => m.Expression);
+    // The metric-math text, evaluated here as CloudWatch would for one 5-minute period.
+    const js = (expr?.Expression ?? '')
+      .replace(/FILL\((\w+), 0\)/g, '(v.$1 ?? 0)')
+      .replace(/\bAND\b/g, '&&')
+      .replace(/^IF\((.*), 1, 0\)$/, '(($1) ? 1 : 0)');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own fixed expression, rewritten to JS to check its logic
+    const evaluate = new Function('v', `return ${js};`) as (v: Record<string, number | undefined>) => number;
+    const fires = (v: Record<string, number | undefined>) => evaluate(v) >= (a.Threshold as number);
+    assert.equal(fires({}), false, 'a quiet night: nothing due, nothing sent');
+    assert.equal(fires({ backlog: 0, email: 0 }), false);
+    assert.equal(fires({ backlog: 12 }), true, 'due, and no success at all');
+    assert.equal(fires({ backlog: 12, email: 0, sms: 0 }), true);
+    assert.equal(fires({ backlog: 12, sms: 1 }), false);
+    assert.equal(fires({ email: 40 }), false);
+  });
+
+  it('WorkerHeartbeat alarms when the worker heartbeat is absent for 5 minutes', () => {
+    const a = alarms.get('WorkerHeartbeat') as PutMetricAlarmCommandInput;
+    assert.deepEqual(
+      [a.Namespace, a.MetricName, a.Dimensions, a.Statistic, a.Period],
+      [DEFAULT_NAMESPACE, 'WorkerHeartbeat', [{ Name: 'Scope', Value: 'all' }], 'SampleCount', 300],
+    );
+    assert.deepEqual(metric.heartbeat(), { name: 'WorkerHeartbeat', value: 1, unit: 'Count', dimensions: { Scope: 'all' } });
+  });
+
+  it('provisioning creates the topic, then puts exactly these seven alarms; running it again sends the same', async () => {
     const { clients, cwMock, snsMock } = setup();
     const first = await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'RS-Systems-Notification-Alarms' });
     assert.equal(first.topicArn, TOPIC_ARN);
@@ -106,7 +147,7 @@ describe('ops: CloudWatch alarms', () => {
 
     await provisionAlarms(clients, { namespace: DEFAULT_NAMESPACE, topicName: 'RS-Systems-Notification-Alarms' });
     const again = cwMock.commandCalls(PutMetricAlarmCommand).map((c) => c.args[0].input);
-    assert.deepEqual(again.slice(6), sent, 'the same names and definitions: PutMetricAlarm replaces, nothing is duplicated');
+    assert.deepEqual(again.slice(7), sent, 'the same names and definitions: PutMetricAlarm replaces, nothing is duplicated');
   });
 
   it('subscribes an email address to the topic when asked', async () => {

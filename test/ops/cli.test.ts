@@ -21,7 +21,7 @@ describe('ops commands', () => {
     for (const [command, words] of [
       ['test-email', /SES/],
       ['test-sms', /SNS/],
-      ['alarms', /six CloudWatch alarms/],
+      ['alarms', /seven CloudWatch alarms/],
       ['redrive', /--dry-run/],
     ] as const) {
       const { code, out } = await run(command, ['--help']);

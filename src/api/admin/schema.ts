@@ -92,6 +92,9 @@ export const deliveryLogSchema = z.object({
   errorCode: z.string().nullable(),
   errorMessage: z.string().nullable(),
   costEstimate: z.number().nullable(),
+  /** What SES reported after accepting the email (over SNS), and when; null until it does. */
+  feedback: z.enum(['delivered', 'bounced', 'complained']).nullable(),
+  feedbackAt: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -130,6 +133,8 @@ export function presentDeliveryLog(l: DeliveryLog): z.output<typeof deliveryLogS
     errorCode: l.errorCode,
     errorMessage: l.errorMessage,
     costEstimate: l.costEstimate,
+    feedback: l.feedback ?? null,
+    feedbackAt: l.feedbackAt ? new Date(l.feedbackAt).toISOString() : null,
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
   };

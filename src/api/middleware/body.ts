@@ -17,8 +17,9 @@ export function jsonBody(limitKb: number): Middleware {
   });
   return async (ctx, next) => {
     const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
-    // Multipart goes through unread: only a route declaring it (`consumes`) reads it, streamed; the rest answer 415.
-    if (hasBody && !ctx.is('application/json', 'multipart/form-data')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    // Multipart and plain text (SNS posts its JSON as text/plain) go through unread: only a route
+    // declaring the type (`consumes`) reads it, itself; the rest answer 415.
+    if (hasBody && !ctx.is('application/json', 'multipart/form-data', 'text/plain')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
     await parse(ctx, next);
   };
 }

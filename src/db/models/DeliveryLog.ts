@@ -17,6 +17,9 @@ export class DeliveryLog extends BaseModel {
   errorCode!: string | null;
   errorMessage!: string | null;
   costEstimate!: number | null;
+  /** What SES reported after accepting the email (see api/webhooks/ses-feedback.ts). */
+  feedback!: 'delivered' | 'bounced' | 'complained' | null;
+  feedbackAt!: Date | null;
   notification?: Notification;
 
   static override jsonSchema = {
@@ -33,6 +36,7 @@ export class DeliveryLog extends BaseModel {
       errorCode: { type: ['string', 'null'] },
       errorMessage: { type: ['string', 'null'] },
       costEstimate: { type: ['number', 'null'] },
+      feedback: { type: ['string', 'null'], enum: ['delivered', 'bounced', 'complained', null] },
     },
   };
 
