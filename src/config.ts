@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isValidTimeZone } from './domain/notifications/quiet-hours';
 import type { RewardRules } from './domain/rewards';
 
+/** Where SNS signing certificates and subscription URLs come from. */
+const SNS_HOSTS = '^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$';
+
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /**
@@ -119,17 +122,22 @@ const envSchema = z
         .regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN')
         .optional(),
     ),
+    // Empty counts as unset (compose passes every variable): an empty pattern would match any host.
     SNS_CERT_HOST_PATTERN: z
       .string()
-      .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
-      .refine((v) => {
-        try {
-          new RegExp(v);
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be a regular expression')
+      .trim()
+      .default(SNS_HOSTS)
+      .transform((v) => (v === '' ? SNS_HOSTS : v))
+      .pipe(
+        z.string().refine((v) => {
+          try {
+            new RegExp(v);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be a regular expression'),
+      )
       .transform((v) => new RegExp(v)),
     SNS_CERT_CA_FILE: optionalText,
 

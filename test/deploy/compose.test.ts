@@ -18,6 +18,7 @@ const NOT_IN_COMPOSE: Record<string, string> = {
   TEMPORAL_UI_PORT: 'embedded Temporal dev server of `npm start` only; compose runs temporal-ui',
   TEMPORAL_CLI_PATH: 'locates the embedded dev server binary; never used with TEMPORAL_ADDRESS set',
   SEED_DEMO_ACCOUNTS: 'development only: the config refuses it in production',
+  SNS_CERT_CA_FILE: 'trusts a fake SNS certificate authority, for tests only; a deployment trusts the system CAs',
   ADMIN_PASSWORD:
     'one command only, given per run (`docker-compose run --rm -e ADMIN_PASSWORD api … create-admin`, README); in compose it would sit in every container environment',
 };
