@@ -3,11 +3,19 @@ import type pg from 'pg';
 import type { Db } from '../../db';
 import { LIVE_EVENTS_CHANNEL, LIVE_EVENT_COLUMNS, type LiveEventRow } from '../../db/queries/live-events';
 import type { Logger } from '../../logger';
-import type { AuthUser } from '../context';
+import type { Role } from '../../domain/roles';
+
+/** What deciding visibility needs of the caller (the StreamUser, without importing the API's context). */
+export interface StreamUser {
+  id: number;
+  role: Role;
+  customerId: number | null;
+  technicianId: number | null;
+}
 
 /** One open stream, as the hub sees it: whom it is for and where its events go. */
 export interface LiveSubscriber {
-  user: AuthUser;
+  user: StreamUser;
   send(row: LiveEventRow): void;
   /** Ends the stream (the process is shutting down). */
   end(): void;
@@ -16,13 +24,13 @@ export interface LiveSubscriber {
 export interface EventHub {
   subscribe(s: LiveSubscriber): () => void;
   /** The caller's stored events after `afterId`, oldest first (what a reconnecting client missed). */
-  replay(user: AuthUser, afterId: number): Promise<LiveEventRow[]>;
+  replay(user: StreamUser, afterId: number): Promise<LiveEventRow[]>;
   readonly streams: number;
   close(): Promise<void>;
 }
 
 /** Who may see an event: its user only, or for a repair whoever GET /api/repairs/:id would show it to. */
-export function mayReceive(user: AuthUser, e: LiveEventRow): boolean {
+export function mayReceive(user: StreamUser, e: LiveEventRow): boolean {
   if (e.userId !== null) return e.userId === user.id;
   if (e.type !== 'repair') return false;
   switch (user.role) {
@@ -37,7 +45,7 @@ export function mayReceive(user: AuthUser, e: LiveEventRow): boolean {
 }
 
 /** The same rule as `mayReceive`, as SQL, so a replay reads only the caller's rows. */
-function visibleTo(q: Knex.QueryBuilder, user: AuthUser): Knex.QueryBuilder {
+function visibleTo(q: Knex.QueryBuilder, user: StreamUser): Knex.QueryBuilder {
   return q.where((w) => {
     w.where('userId', user.id);
     if (user.role === 'admin') w.orWhere('type', 'repair');

@@ -10,6 +10,7 @@ import { defineRoute, type AnyRoute } from '../route';
 
 const ALL = ['customer', 'technician', 'admin'] as const;
 const TICKET_TTL_MS = 60_000;
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 const streamQuery = z.object({
   ticket: z.string().min(1).max(200).optional(),
@@ -57,14 +58,21 @@ async function openStream(ctx: Context, deps: AppDeps, user: AuthUser, lastId: n
     unsubscribe();
     out.end();
   };
+  // A client that does not read would grow this buffer without bound: cut it off, and it resumes
+  // from its Last-Event-ID when it reconnects.
+  const write = (text: string) => {
+    if (ended) return;
+    if (out.writableLength > MAX_BUFFERED_BYTES) end();
+    else out.write(text);
+  };
   const unsubscribe = hub.subscribe({
     user,
-    send: (row) => (buffered ? buffered.push(row) : out.write(frame(row))),
+    send: (row) => (buffered ? buffered.push(row) : write(frame(row))),
     end,
   });
   // The caller is re-read on each beat: a stream ends with the session (log out everywhere, deactivation).
   const heartbeat = setInterval(() => {
-    out.write(': heartbeat\n\n');
+    write(': heartbeat\n\n');
     loadAuthUser(deps, user.id)
       .then((now) => {
         if (!now || now.sessionVersion !== user.sessionVersion) end();
@@ -76,16 +84,16 @@ async function openStream(ctx: Context, deps: AppDeps, user: AuthUser, lastId: n
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
-  out.write('retry: 3000\n\n');
+  write('retry: 3000\n\n');
   if (lastId !== undefined) {
     try {
       const missed = await hub.replay(user, lastId);
       const seen = new Set<number>();
       for (const row of missed) {
         seen.add(row.id);
-        out.write(frame(row));
+        write(frame(row));
       }
-      for (const row of buffered ?? []) if (!seen.has(row.id) && row.id > lastId) out.write(frame(row));
+      for (const row of buffered ?? []) if (!seen.has(row.id) && row.id > lastId) write(frame(row));
       buffered = null;
     } catch (err) {
       end();
