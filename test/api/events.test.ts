@@ -144,6 +144,23 @@ describe('api: live events (GET /api/events, LISTEN/NOTIFY across API processes)
     );
   });
 
+  it('survives the loss of its LISTEN session: events announced meanwhile still arrive', async () => {
+    const s = await stream(h.api.url, 'carol');
+    const killed = await h.db.knex.raw(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen %'",
+    );
+    assert.ok(killed.rows.length >= 2, 'both processes listened');
+    await h.db.knex.transaction((trx) => announce(trx, [{ type: 'notification', userId: ids.carol!, payload: { id: -3 } }]));
+    await s.next((e) => e.data.id === -3, 5_000);
+    await sleep(1_500);
+    await h.db.knex.transaction((trx) => announce(trx, [{ type: 'notification', userId: ids.carol!, payload: { id: -4 } }]));
+    await s.next((e) => e.data.id === -4, 5_000);
+    assert.deepEqual(
+      s.events.map((e) => e.data.id),
+      [-3, -4],
+    );
+  });
+
   it('a ticket opens one stream, once, within its minute', async () => {
     const issued = await h.request('POST', '/api/events/ticket', { token: tokens.carol });
     assert.equal(issued.status, 201);
