@@ -80,6 +80,8 @@ const envSchema = z
     LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
     LOGIN_FAILURE_WINDOW: duration('15m'),
     LOGIN_BLOCK_DURATION: duration('15m'),
+    EVENTS_HEARTBEAT: duration('25s'),
+    EVENTS_RETENTION: duration('7d'),
     PASSWORD_RESET_TTL: duration('1h'),
     VERIFICATION_CODE_TTL: duration('10m'),
     VERIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
@@ -252,6 +254,8 @@ const configSchema = envSchema.transform((e) => ({
     passwordResetTtlMs: e.PASSWORD_RESET_TTL,
     verification: { codeTtlMs: e.VERIFICATION_CODE_TTL, maxAttempts: e.VERIFICATION_MAX_ATTEMPTS },
   },
+  /** GET /api/events: the comment line that keeps proxies from closing idle streams, and how long events stay for replay. */
+  events: { heartbeatMs: e.EVENTS_HEARTBEAT, retentionMs: e.EVENTS_RETENTION },
   seedDemoAccounts: e.SEED_DEMO_ACCOUNTS ?? e.NODE_ENV === 'development',
   /** Read by `ops:create-admin` only (otherwise it asks on stdin); never logged. */
   ops: { adminPassword: e.ADMIN_PASSWORD },

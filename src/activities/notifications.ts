@@ -9,6 +9,7 @@ import { renderTemplate } from '../domain/notifications/templates';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { Notification, NotificationEvent } from '../db/models';
 import { deliveryContextsOf } from '../db/queries/delivery-contexts';
+import { announce } from '../db/queries/live-events';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
 import { approvalLinksOf } from './approval-links';
 import type { ActivityDeps } from './deps';
@@ -79,6 +80,27 @@ export function createNotificationActivities({ db, metrics, appUrl, approvalLink
         .ignore()
         .returning<{ id: number; userId: number }[]>(['id', 'userId']);
       await links.record(trx, inserted);
+      // What a portal needs to show it and link it; the full notification is GET /api/notifications.
+      const byUser = new Map(rows.map((r) => [r.userId, r]));
+      await announce(
+        trx,
+        inserted.map((n) => {
+          const r = byUser.get(n.userId)!;
+          return {
+            type: 'notification' as const,
+            userId: n.userId,
+            repairId: event.repairId,
+            payload: {
+              id: n.id,
+              repairId: event.repairId,
+              title: r.title,
+              category: r.category,
+              priority: r.priority,
+              actionUrl: r.actionUrl,
+            },
+          };
+        }),
+      );
       for (let i = 0; i < inserted.length; i++) metrics.record(metric.created(rules.priority, rules.category));
       await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
       return Notification.query(trx).where('eventId', event.id);

@@ -7,6 +7,7 @@ import type { MoveCommand } from '../domain/moves';
 import { applyDiscount, priceForNthRepair } from '../domain/pricing';
 import type { RepairRecord } from '../domain/repair';
 import { insertEvents } from '../db/queries/events';
+import { announce, type LiveEventDraft } from '../db/queries/live-events';
 import { ASSIGNABLE_SQL, isAssignable, technicianLoadQuery } from '../db/queries/technician-load';
 import type { Repair } from '../db/models';
 import { FAILURE } from '../domain/failures';
@@ -21,6 +22,21 @@ const payloadOf = (r: Repair, extra: Record<string, unknown> = {}) => ({
   status: r.status,
   ...extra,
 });
+
+/** The live `repair` event of a move: who may see the repair after it (and the technician who lost it). */
+const repairChanged = (r: Repair, patch: { status?: string; technicianId?: number | null }, move: string): LiveEventDraft => {
+  const status = patch.status ?? r.status;
+  const technicianId = patch.technicianId === undefined ? r.technicianId : patch.technicianId;
+  return {
+    type: 'repair',
+    repairId: r.id,
+    customerId: r.customerId,
+    technicianId,
+    previousTechnicianId: technicianId !== r.technicianId ? r.technicianId : null,
+    status,
+    payload: { repairId: r.id, unitNumber: r.unitNumber, move, status, previousStatus: r.status, technicianId },
+  };
+};
 
 export function createRepairActivities({ db, rewards }: ActivityDeps) {
   const { Repair, RepairHistory, RewardRedemption } = db.models;
@@ -115,6 +131,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
           role: 'system',
           technicianId: chosen,
         });
+        await announce(trx, [repairChanged(repair, { technicianId: chosen }, 'assign')]);
         await insertEvents(trx, [
           {
             dedupeKey: keys.moveEvent(moveId, 'technician_assigned'),
@@ -231,6 +248,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
             technicianId: patch.technicianId ?? repair.technicianId,
           });
           await insertEvents(trx, events);
+          await announce(trx, [repairChanged(repair, patch, cmd.move)]);
           return (await Repair.query(trx).findById(repair.id))!.toRecord();
         })
         .catch((err: unknown) => {

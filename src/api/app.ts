@@ -18,6 +18,7 @@ import { userDirectoryRoutes } from './users/directory';
 import { authRoutes } from './auth/routes';
 import { customerPreferenceRoutes } from './customer-preferences/routes';
 import { customerRoutes } from './customers/routes';
+import { eventRoutes } from './events/routes';
 import { customerSummaryRoutes } from './customers/summary';
 import { healthRoutes } from './health/routes';
 import { jsonBody } from './middleware/body';
@@ -65,6 +66,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...rewardOptionRoutes,
   ...approvalRoutes,
   ...sesWebhookRoutes,
+  ...eventRoutes,
 ];
 
 export function createApp(deps: AppDeps): Koa {

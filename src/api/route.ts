@@ -21,6 +21,11 @@ export interface RouteSpec<B extends Schema | undefined, Q extends Schema | unde
   tag: string;
   /** 'public' routes need no token; otherwise the roles that may call the route. */
   access: A;
+  /**
+   * The handler authenticates the caller itself (documented as `access` says): for the one route
+   * that also takes a credential in its query string.
+   */
+  selfAuthenticates?: boolean;
   body?: B;
   query?: Q;
   params?: P;
@@ -118,7 +123,7 @@ function refuseNul(ctx: Context): void {
 
 export function mountRoutes(router: Router, routes: readonly AnyRoute[], deps: AppDeps): void {
   for (const route of routes) {
-    const guards = route.access === 'public' ? [] : [authenticate(deps), requireRole(route.access)];
+    const guards = route.access === 'public' || route.selfAuthenticates ? [] : [authenticate(deps), requireRole(route.access)];
     router[route.method](
       route.path,
       async (ctx, next) => {

@@ -2,6 +2,7 @@ import type { Repair } from '../db/models';
 import { recordCommentNotices } from '../db/queries/comment-notices';
 import type { Role } from '../domain/roles';
 import type { UseCaseDeps } from './deps';
+import { announce, repairActivity } from '../db/queries/live-events';
 
 export interface CommentView {
   id: number;
@@ -60,6 +61,7 @@ export async function addComment(
       },
       deps.config.notifications.appUrl,
     );
+    await announce(trx, [repairActivity(repair, { commentId: comment.id, authorUserId: author.id })]);
     return view({
       ...comment,
       repairId: repair.id,

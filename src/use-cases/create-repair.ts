@@ -9,6 +9,7 @@ import { insertEvents } from '../db/queries/events';
 import { isAssignable } from '../db/queries/technician-load';
 import type { UseCaseDeps } from './deps';
 import { confirmStarted, markUnconfirmed, repairStartOptions, startRepairWorkflow } from './repair-start';
+import { announce, repairActivity } from '../db/queries/live-events';
 
 /** A customer's request, as the API's schema parsed it. */
 export type CustomerRepairFields = z.output<typeof customerCreateBody>;
@@ -113,6 +114,7 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
       technicianId,
     });
     const payload = { repairId: id, customerId, technicianId, unitNumber: created.unitNumber, status };
+    await announce(trx, [repairActivity(created, { move: 'create', unitNumber: created.unitNumber })]);
     const events: EventDraft[] = [];
     if (status === 'PENDING') {
       events.push({

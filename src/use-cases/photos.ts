@@ -8,6 +8,7 @@ import type { RepairStatus, Viewer } from '../domain/repair';
 import type { Logger } from '../logger';
 import type { PhotoStorage } from '../storage';
 import { prepareImage } from './photo-images';
+import { announce, repairActivity } from '../db/queries/live-events';
 
 export interface PhotoDeps {
   db: Db;
@@ -30,11 +31,13 @@ function enforce(verdict: PhotoVerdict, what: 'add' | 'delete'): void {
  * The repair as it is now, held (FOR SHARE) until the transaction ends: a move that would change
  * who may add photos (submit, reassign) waits for this insert or delete instead of racing it.
  */
-async function lockRepair(trx: Knex.Transaction, repairId: number): Promise<{ technicianId: number | null; status: RepairStatus }> {
-  const repair: { technicianId: number | null; status: RepairStatus } | undefined = await trx('repairs')
+type LockedRepair = { id: number; customerId: number; technicianId: number | null; status: RepairStatus };
+
+async function lockRepair(trx: Knex.Transaction, repairId: number): Promise<LockedRepair> {
+  const repair: LockedRepair | undefined = await trx('repairs')
     .where({ id: repairId })
     .forShare()
-    .first('technicianId', 'status');
+    .first('id', 'customerId', 'technicianId', 'status');
   if (!repair) throw new NotFoundError('Repair');
   return repair;
 }
@@ -61,8 +64,9 @@ export async function addPhoto(
     await deps.photoStorage.put(originalKey, image.original.body, image.original.contentType);
     await deps.photoStorage.put(thumbKey, image.thumb.body, image.thumb.contentType);
     return await deps.db.knex.transaction(async (trx) => {
-      enforce(judgePhotoUpload(actor, await lockRepair(trx, repairId)), 'add');
-      return insertPhoto(trx, {
+      const repair = await lockRepair(trx, repairId);
+      enforce(judgePhotoUpload(actor, repair), 'add');
+      const row = await insertPhoto(trx, {
         repairId,
         kind: input.kind,
         caption: input.caption ?? null,
@@ -75,6 +79,8 @@ export async function addPhoto(
         thumbContentType: image.thumb.contentType,
         uploadedBy: actor.userId,
       });
+      await announce(trx, [repairActivity(repair, { photoId: row.id, photo: 'added' })]);
+      return row;
     });
   } catch (err) {
     await removeObjects(deps, [originalKey, thumbKey]);
@@ -94,7 +100,9 @@ export async function removePhoto(deps: PhotoDeps, actor: PhotoActor, repairId: 
     const photo = await findPhoto(trx, repairId, photoId);
     if (!photo) throw new NotFoundError('Photo');
     enforce(judgePhotoDelete(actor, repair, photo), 'delete');
-    return deletePhotoRow(trx, repairId, photoId);
+    const deleted = await deletePhotoRow(trx, repairId, photoId);
+    if (deleted) await announce(trx, [repairActivity(repair, { photoId, photo: 'removed' })]);
+    return deleted;
   });
   if (!row) throw new NotFoundError('Photo');
   await removeObjects(deps, [row.originalKey, row.thumbKey]);

@@ -12,6 +12,8 @@ const TABLES = [
   'customer_users',
   'customers',
   'delivery_logs',
+  'event_tickets',
+  'live_events',
   'login_throttle',
   'notification_digests',
   'notification_events',

@@ -1,5 +1,6 @@
 import { raw } from 'objection';
 import { z } from 'zod';
+import { announce } from '../../db/queries/live-events';
 import { CATEGORIES, PRIORITIES, type Category, type Priority } from '../../domain/notifications/types';
 import { bigIdParam } from '../common/schemas';
 import type { AppDeps, AuthUser } from '../context';
@@ -88,12 +89,17 @@ export const notificationRoutes: AnyRoute[] = [
     summary: "Marks all the caller's unread notifications read; answers how many that was",
     access: ALL,
     response: z.object({ count: z.number().int() }),
-    handler: async ({ user }, { db }) => {
-      const count = await db.models.Notification.query()
-        .patch({ isRead: true, readAt: raw('now()') })
-        .where({ userId: user.id, isRead: false });
-      return { count };
-    },
+    handler: async ({ user }, { db }) =>
+      db.knex.transaction(async (trx) => {
+        const read = await db.models.Notification.query(trx)
+          .patch({ isRead: true, readAt: raw('now()') })
+          .where({ userId: user.id, isRead: false })
+          .returning('id');
+        const ids = read.map((n) => n.id);
+        // The caller's other tabs and devices clear their badges too.
+        if (ids.length) await announce(trx, [{ type: 'notification_read', userId: user.id, payload: { ids, all: true } }]);
+        return { count: ids.length };
+      }),
   }),
   defineRoute({
     method: 'post',
@@ -106,12 +112,15 @@ export const notificationRoutes: AnyRoute[] = [
     errors: [404],
     handler: async ({ params, user }, { db }) => {
       // One statement, so two concurrent reads cannot both set readAt: the first one wins.
-      const [n] = await db.models.Notification.query()
-        .patch({ isRead: true, readAt: raw('coalesce(read_at, now())') })
-        .where({ id: params.id, userId: user.id })
-        .returning('*');
-      if (!n) throw notFound('Notification');
-      return presentNotification(n);
+      return db.knex.transaction(async (trx) => {
+        const [n] = await db.models.Notification.query(trx)
+          .patch({ isRead: true, readAt: raw('coalesce(read_at, now())') })
+          .where({ id: params.id, userId: user.id })
+          .returning('*');
+        if (!n) throw notFound('Notification');
+        await announce(trx, [{ type: 'notification_read', userId: user.id, payload: { ids: [n.id], all: false } }]);
+        return presentNotification(n);
+      });
     },
   }),
 ];
