@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Koa {
   mountDocs(router, () => (openapi ??= buildOpenApi(ROUTES)));
   mountRoutes(router, ROUTES, deps);
 
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(() => deps.events?.streams ?? 0);
   app.use(requestContext(deps.logger));
   app.use(metrics.middleware);
   app.use(metricsEndpoint(metrics, deps.config.http.metricsToken));

@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  * registry per app (tests run several apps in one process). Routes are labelled by their template
  * (`/repairs/:id`), never the raw path, so ids cannot grow the series without bound.
  */
-export function createApiMetrics() {
+export function createApiMetrics(openStreams: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const labelNames = ['method', 'route', 'status'] as const;
@@ -25,7 +25,14 @@ export function createApiMetrics() {
     labelNames: ['method', 'route'],
     registers: [registry],
   });
-  const streams = new Gauge({ name: 'event_streams_open', help: 'Server-Sent Event streams open on this process', registers: [registry] });
+  new Gauge({
+    name: 'event_streams_open',
+    help: 'Server-Sent Event streams open on this process',
+    registers: [registry],
+    collect() {
+      this.set(openStreams());
+    },
+  });
 
   const middleware: Middleware = async (ctx, next) => {
     const started = process.hrtime.bigint();
@@ -39,13 +46,7 @@ export function createApiMetrics() {
     }
   };
 
-  return {
-    registry,
-    middleware,
-    /** For the event streams: one call when a stream opens, one when it closes. */
-    streamOpened: () => streams.inc(),
-    streamClosed: () => streams.dec(),
-  };
+  return { registry, middleware };
 }
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;

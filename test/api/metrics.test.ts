@@ -37,4 +37,16 @@ describe('api: GET /metrics (Prometheus)', () => {
     assert.equal((await scrape('wrong-token-wrong-token-xx')).status, 401);
     assert.equal((await scrape(TOKEN)).status, 200);
   });
+
+  it('counts the event streams open on this process', async () => {
+    const admin = await h.login('metrics-admin', PASSWORD);
+    const controller = new AbortController();
+    const stream = await fetch(`${h.api.url}/api/events`, { headers: { authorization: `Bearer ${admin}` }, signal: controller.signal });
+    assert.equal(stream.status, 200);
+    try {
+      assert.match(await (await scrape(TOKEN)).text(), /^event_streams_open 1$/m);
+    } finally {
+      controller.abort();
+    }
+  });
 });
