@@ -120,20 +120,28 @@ describe('api: SMS spend guard and bulk re-drive', () => {
     });
     await post(t.nora!, `/api/repairs/${repair.id}/approve`);
     // Every email of this repair refused and logged (URGENT ones and the SMS budget's fallbacks), and nothing in flight.
+    // Settled means the same failed emails, nothing pending, over three polls a second apart: on a
+    // loaded machine one send's attempts can be more than a second apart.
     let lastCount = -1;
-    const failed = await eventually(async () => {
-      const rows = await h.db
-        .knex('delivery_logs as l')
-        .join('notifications as n', 'n.id', 'l.notification_id')
-        .where('n.repair_id', repair.id)
-        .select('l.status', 'l.channel', 'l.notification_id as notificationId');
-      const emails = rows.filter((r) => r.channel === 'email');
-      const settled = emails.length >= 2 && emails.every((r) => r.status === 'failed') && rows.every((r) => r.status !== 'pending');
-      const stable = settled && emails.length === lastCount;
-      lastCount = settled ? emails.length : -1;
-      if (!stable) await new Promise((r) => setTimeout(r, 400));
-      return stable ? emails : undefined;
-    }, 'the refused emails to be logged failed');
+    let sameFor = 0;
+    const failed = await eventually(
+      async () => {
+        const rows = await h.db
+          .knex('delivery_logs as l')
+          .join('notifications as n', 'n.id', 'l.notification_id')
+          .where('n.repair_id', repair.id)
+          .select('l.status', 'l.channel', 'l.notification_id as notificationId');
+        const emails = rows.filter((r) => r.channel === 'email');
+        const settled = emails.length >= 2 && emails.every((r) => r.status === 'failed') && rows.every((r) => r.status !== 'pending');
+        sameFor = settled && emails.length === lastCount ? sameFor + 1 : 0;
+        lastCount = settled ? emails.length : -1;
+        const stable = sameFor >= 2;
+        if (!stable) await new Promise((r) => setTimeout(r, 1000));
+        return stable ? emails : undefined;
+      },
+      'the refused emails to be logged failed',
+      60_000,
+    );
     refuseEmails = false;
     const env = {
       NODE_ENV: 'test',
@@ -162,7 +170,7 @@ describe('api: SMS spend guard and bulk re-drive', () => {
 
     lines.length = 0;
     assert.equal(await runOps('redrive', ['--channel', 'email', '--error-code', 'MessageRejected'], env, (l) => lines.push(l)), 0);
-    assert.equal(lines.filter((l) => l.startsWith('re-driven')).length, failed.length);
+    assert.equal(lines.filter((l) => l.startsWith('re-driven')).length, failed.length, lines.join('\n'));
     await eventually(async () => {
       const sent = await h.db
         .knex('outbox_messages')
