@@ -27,6 +27,9 @@ export async function freshDatabase(): Promise<{ db: Db; url: string; name: stri
   await db.knex.raw(`alter sequence repairs_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
   // The same for announcement-<id>.
   await db.knex.raw(`alter sequence announcements_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
+  // Delivery retries and account messages are keyed by notification and log ids: ranged the same way.
+  await db.knex.raw(`alter sequence notifications_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
+  await db.knex.raw(`alter sequence delivery_logs_id_seq restart with ${dbCounter * 1_000_000 + 1}`);
   return { db, url, name };
 }
 

@@ -67,7 +67,8 @@ describe('slice: POST /api/repairs starts repair-<id> on the repairs task queue'
       token: customerToken,
       body: { unitNumber: 'VAN-7', description: 'Crack' },
     });
-    const query = `UnitNumber = "VAN-7" AND CustomerId = ${customerId} AND RepairStatus = "REQUESTED"`;
+    // Suites share the namespace and number customers alike: the task queue is this suite's own.
+    const query = `UnitNumber = "VAN-7" AND CustomerId = ${customerId} AND RepairStatus = "REQUESTED" AND TaskQueue = "${h.config.temporal.taskQueue}"`;
     const ids = await eventually(async () => {
       const found: string[] = [];
       for await (const wf of h.deps.temporal.client.workflow.list({ query })) found.push(wf.workflowId);
