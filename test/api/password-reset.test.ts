@@ -67,6 +67,23 @@ describe('api: password reset', () => {
     assert.equal((await h.db.knex('notifications').where('category', 'account')).length, 1);
   });
 
+  it('two confirms of one link at the same moment: one sets its password, the other is refused', async () => {
+    const { userId } = await insertUser(h.db, 'twin', 'customer');
+    ok(await post(undefined, '/api/auth/password-reset', { username: 'twin' }), 202);
+    const [token] = (await mail.waitFor('twin@example.com', 'email')).map((m) => resetTokenIn(m.body));
+    const answers = await Promise.all(
+      ['first-choice-secret-1', 'second-choice-secret-2'].map((newPassword) =>
+        post(undefined, '/api/auth/password-reset/confirm', { token, newPassword }),
+      ),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400]);
+    const loser = answers.find((a) => a.status === 400)!;
+    assert.ok(loser.body.error.fields.token);
+    const winner = answers[0]!.status === 200 ? 'first-choice-secret-1' : 'second-choice-secret-2';
+    assert.equal((await post(undefined, '/api/auth/login', { username: 'twin', password: winner })).status, 200);
+    assert.equal((await h.db.knex('password_resets').where({ userId }).whereNotNull('usedAt')).length, 1);
+  });
+
   it('sets the new password with the link, ends every session, and uses up this and every other link', async () => {
     ok(await post(undefined, '/api/auth/password-reset', { username: 'quinn' }), 202);
     ok(await post(undefined, '/api/auth/password-reset', { username: 'quinn' }), 202);
