@@ -36,15 +36,19 @@ export function repairSummary(r: RepairIdentity): string {
   return [oneLine(r.unitNumber), customerLabel(r.customerId, r.customerName), damage || 'damage not described'].join(' · ');
 }
 
-/** What the repair was when its workflow started; the current details say what it is now. */
+/**
+ * What the repair was when its workflow started; the current details say what it is now. Markdown,
+ * which the UI renders (plain lines would run together into one paragraph there).
+ */
 export function repairStaticDetails(r: RepairIdentity & { status: RepairStatus; technicianId: number | null }): string {
-  return [
-    `Repair #${r.repairId} of unit ${oneLine(r.unitNumber)} for ${customerLabel(r.customerId, r.customerName)} (customer #${r.customerId})`,
+  const heading = `Repair #${r.repairId} of unit ${oneLine(r.unitNumber)} for ${customerLabel(r.customerId, r.customerName)} (customer #${r.customerId})`;
+  const facts = [
     `Damage: ${r.damageType !== null ? oneLine(r.damageType) : 'no type given'}`,
     `Description: ${excerpt(r.description, 200) || '(none)'}`,
     r.status === 'PENDING' ? 'Found in the field by staff, awaiting approval' : 'Requested by the customer',
     `Technician at start: ${r.technicianId !== null ? technicianLabel(r.technicianId) : 'none yet'}`,
-  ].join('\n');
+  ];
+  return [heading, '', ...facts.map((f) => `- ${f}`)].join('\n');
 }
 
 /** What the workflow's status loop is waiting on, with the times its timers fire. */

@@ -149,15 +149,16 @@ describe('domain/repair-details: what the Temporal UI says about a repair', () =
         repairStaticDetails({ ...identity, status: 'PENDING', technicianId: 5 }),
         [
           'Repair #12 of unit TRK-101 for Fleet One (customer #3)',
-          'Damage: chip',
-          'Description: Star break, passenger side',
-          'Found in the field by staff, awaiting approval',
-          'Technician at start: technician #5',
+          '',
+          '- Damage: chip',
+          '- Description: Star break, passenger side',
+          '- Found in the field by staff, awaiting approval',
+          '- Technician at start: technician #5',
         ].join('\n'),
       );
       const requested = repairStaticDetails({ ...identity, damageType: null, status: 'REQUESTED', technicianId: null });
-      assert.match(requested, /\nDamage: no type given\n/);
-      assert.match(requested, /\nRequested by the customer\nTechnician at start: none yet$/);
+      assert.match(requested, /\n- Damage: no type given\n/);
+      assert.match(requested, /\n- Requested by the customer\n- Technician at start: none yet$/);
     });
   });
 });

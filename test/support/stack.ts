@@ -43,7 +43,8 @@ export function stack(): Promise<Stack> {
       freePort().then((port) =>
         startEmbeddedPostgres({ dataDir: path.join(tmpRoot as string, 'pg'), port, logger: testLogger, persistent: false }),
       ),
-      startTemporalDevServer({ executable: temporalCli, namespace: 'default' }),
+      // With its Web UI: one suite checks in a browser what ops see there.
+      freePort().then((uiPort) => startTemporalDevServer({ executable: temporalCli, namespace: 'default', uiPort })),
       bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger }),
     ]);
     return { pg, temporal, workflowBundle, temporalCli };

@@ -64,7 +64,7 @@ describe('workflows: the Temporal UI and CLI explain a repair (summary, details,
     assert.equal(await description.staticSummary(), 'TRK-101 · Fleet One · chip');
     const staticDetails = await description.staticDetails();
     assert.match(staticDetails ?? '', new RegExp(`^Repair #${res.body.id} of unit TRK-101 for Fleet One \\(customer #${customerId}\\)\n`));
-    assert.match(staticDetails ?? '', /\nDamage: chip\nDescription: Star break, passenger side\n/);
+    assert.match(staticDetails ?? '', /\n- Damage: chip\n- Description: Star break, passenger side\n/);
 
     const details = await eventually(async () => {
       const d = await currentDetails(handle);
