@@ -80,6 +80,7 @@ export function createNotificationActivities({ db, metrics, appUrl, approvalLink
         .ignore()
         .returning<{ id: number; userId: number }[]>(['id', 'userId']);
       await links.record(trx, inserted);
+      await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
       // What a portal needs to show it and link it; the full notification is GET /api/notifications.
       const byUser = new Map(rows.map((r) => [r.userId, r]));
       await announce(
@@ -102,7 +103,6 @@ export function createNotificationActivities({ db, metrics, appUrl, approvalLink
         }),
       );
       for (let i = 0; i < inserted.length; i++) metrics.record(metric.created(rules.priority, rules.category));
-      await trx('notification_events').where('id', event.id).update({ processed_at: new Date() });
       return Notification.query(trx).where('eventId', event.id);
     });
   }

@@ -131,7 +131,6 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
           role: 'system',
           technicianId: chosen,
         });
-        await announce(trx, [repairChanged(repair, { technicianId: chosen }, 'assign')]);
         await insertEvents(trx, [
           {
             dedupeKey: keys.moveEvent(moveId, 'technician_assigned'),
@@ -140,6 +139,7 @@ export function createRepairActivities({ db, rewards }: ActivityDeps) {
             payload: payloadOf(repair, { technicianId: chosen }),
           },
         ]);
+        await announce(trx, [repairChanged(repair, { technicianId: chosen }, 'assign')]);
         return chosen;
       });
     },

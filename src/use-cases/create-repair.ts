@@ -114,7 +114,6 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
       technicianId,
     });
     const payload = { repairId: id, customerId, technicianId, unitNumber: created.unitNumber, status };
-    await announce(trx, [repairActivity(created, { move: 'create', unitNumber: created.unitNumber })]);
     const events: EventDraft[] = [];
     if (status === 'PENDING') {
       events.push({
@@ -131,6 +130,7 @@ async function recordAndStart(deps: UseCaseDeps, creator: Creator, fields: NewRe
     await markUnconfirmed(trx, id);
     // For the workflow's texts in the Temporal UI; the customer exists (checked, or the creator's own).
     const owner = await Customer.query(trx).findById(customerId);
+    await announce(trx, [repairActivity(created, { move: 'create', unitNumber: created.unitNumber })]);
     return { created, customerName: owner?.name ?? `customer #${customerId}` };
   });
 

@@ -30,12 +30,22 @@ export interface LiveEventRow {
   payload: Record<string, unknown>;
 }
 
+/** Held from an announce to its transaction's end, so that events commit in the order of their ids. */
+export const LIVE_EVENTS_LOCK = 0x7273_6576; // 'rsev'
+
 /**
  * Stores events and announces them, in the caller's transaction: PostgreSQL delivers a NOTIFY
  * only on commit, so a rolled-back change is neither stored nor announced.
+ *
+ * Resuming from `Last-Event-ID` reads `id > last`, which is gap-free only if no event can commit
+ * after one with a higher id. Sequence values are handed out before commit, so without more, two
+ * transactions could commit in the other order and a client that saw the later id would never see
+ * the earlier one. The lock makes id order and commit order the same. Call it as the transaction's
+ * last statement: the holder then only commits, so a waiter never waits on anything it holds.
  */
 export async function announce(trx: Knex.Transaction, drafts: LiveEventDraft[]): Promise<void> {
   if (drafts.length === 0) return;
+  await trx.raw('select pg_advisory_xact_lock(?)', [LIVE_EVENTS_LOCK]);
   const rows = drafts.map((d) => ({
     type: d.type,
     userId: d.userId ?? null,
