@@ -20,6 +20,7 @@ Options:
   --fleet-users U       add U users (each with email and phone) to the customer, so every customer-facing
                         event fans out to U + 1 recipients, like a fleet (default 0)
   --temporal-db KIND    file (default: SQLite file, like npm start) or memory (in-memory SQLite, like npm test)
+  --server-tuning on|off  the dev server's dynamic config from src/embedded/temporal.ts (on, default) or its defaults
   --out DIR             where the JSON (and, for a sweep, the SVG) go (default bench/results)
   --no-save             print only, write nothing
   --cpu-prof DIR        the API and worker write V8 CPU profiles (api.cpuprofile, worker.cpuprofile) to DIR
@@ -37,6 +38,8 @@ export interface Options {
   sesRate: number;
   fleetUsers: number;
   temporalDb: 'file' | 'memory';
+  /** The dev server's dynamic config of src/embedded/temporal.ts, or its defaults (to A/B them). */
+  serverTuning: 'on' | 'off';
   out: string;
   save: boolean;
   /** Where the API and worker write V8 CPU profiles (--cpu-prof), if anywhere. */
@@ -65,6 +68,7 @@ function parsed(argv: string[]) {
         'poll-ms': { type: 'string' },
         'ses-rate': { type: 'string' },
         'temporal-db': { type: 'string' },
+        'server-tuning': { type: 'string' },
         out: { type: 'string' },
         'no-save': { type: 'boolean' },
         'cpu-prof': { type: 'string' },
@@ -84,6 +88,8 @@ export function parseOptions(argv: string[]): Options {
   }
   const temporalDb = values['temporal-db'] ?? 'file';
   if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`--temporal-db is file or memory (got ${temporalDb})`);
+  const serverTuning = values['server-tuning'] ?? 'on';
+  if (serverTuning !== 'on' && serverTuning !== 'off') throw new Error(`--server-tuning is on or off (got ${serverTuning})`);
   const lifecycles = values.lifecycles ?? values.n;
   return {
     lifecycles: lifecycles === undefined ? 100 : whole('lifecycles', lifecycles, 1),
@@ -94,6 +100,7 @@ export function parseOptions(argv: string[]): Options {
     sesRate: values['ses-rate'] === undefined ? 1000 : whole('ses-rate', values['ses-rate'], 1),
     fleetUsers: values['fleet-users'] === undefined ? 0 : whole('fleet-users', values['fleet-users'], 0),
     temporalDb,
+    serverTuning,
     out: values.out === undefined ? path.join(__dirname, 'results') : path.resolve(values.out),
     save: !values['no-save'],
     cpuProf: values['cpu-prof'] === undefined ? null : path.resolve(values['cpu-prof']),

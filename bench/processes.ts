@@ -133,7 +133,7 @@ export class Processes {
         dbFilename: dbFile,
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
         log: { format: 'json', level: 'error' },
-        extraArgs: ['--metrics-port', String(metricsPort), ...devServerArgs(dbFile)],
+        extraArgs: ['--metrics-port', String(metricsPort), ...devServerArgs(dbFile, opts.serverTuning)],
       },
     }));
     this.ownSignals();

@@ -75,9 +75,26 @@ export interface DevServerHandle {
  * still survives a killed server process (the fault suite restarts it); only a power cut could
  * lose the last transactions, an acceptable trade for a development server.
  */
-export function devServerArgs(dbFile: string | undefined): string[] {
-  return dbFile === undefined ? [] : ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+export function devServerArgs(dbFile: string | undefined, tuning: DevServerTuning = 'on'): string[] {
+  const pragmas = dbFile === undefined ? [] : ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+  if (tuning === 'off') return pragmas;
+  return [...pragmas, ...Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`])];
 }
+
+export type DevServerTuning = 'on' | 'off';
+
+/**
+ * Dynamic config for one development machine (measured with `npm run bench -- --server-tuning`,
+ * see docs/benchmarks.md). The dev server re-reads the search-attribute list from its store on
+ * every visibility write, so new attributes show at once; ours are all registered at start. One
+ * task-queue partition instead of four: with a handful of pollers, four partitions mostly forward
+ * polls and tasks between each other.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
+  'system.forceSearchAttributesCacheRefreshOnRead': 'false',
+  'matching.numTaskqueueReadPartitions': '1',
+  'matching.numTaskqueueWritePartitions': '1',
+};
 
 /** A Temporal dev server (real server, SQLite persistence when `dbFile` is set) with our search attributes. */
 export async function startTemporalDevServer(opts: {

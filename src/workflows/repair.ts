@@ -28,6 +28,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -83,6 +84,9 @@ const { assignTechnician, recordRepairEvent, dispatchRepairEvents } = proxyLocal
 
 const invalid = (move: Move, status: string) =>
   ApplicationFailure.nonRetryable(`cannot ${move} a repair that is ${status}`, FAILURE.INVALID_TRANSITION);
+
+/** From this patch on, a move upserts only the search attributes whose values it changed. */
+export const SEARCH_ATTRIBUTES_CHANGED_ONLY_PATCH = 'search-attributes-changed-only';
 
 export async function repairWorkflow(input: RepairWorkflowInput): Promise<RepairWorkflowState> {
   const { workflowId } = workflowInfo();
@@ -166,13 +170,16 @@ export async function repairWorkflow(input: RepairWorkflowInput): Promise<Repair
       state.eventWatermark = watermark;
       deliver(plans, watermark);
       const technicianChanged = record.technicianId !== state.technicianId;
+      // An assign keeps the status: histories from before the patch upserted it all the same.
+      const statusChanged = record.status !== state.status || !patched(SEARCH_ATTRIBUTES_CHANGED_ONLY_PATCH);
       state.status = record.status;
       state.technicianId = record.technicianId;
       explain();
-      upsertSearchAttributes([
-        { key: SA.RepairStatus, value: record.status },
+      const changed = [
+        ...(statusChanged ? [{ key: SA.RepairStatus, value: record.status }] : []),
         ...(technicianChanged && record.technicianId !== null ? [{ key: SA.TechnicianId, value: record.technicianId }] : []),
-      ]);
+      ];
+      if (changed.length > 0) upsertSearchAttributes(changed);
       return record;
     });
   }

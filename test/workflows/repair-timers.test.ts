@@ -71,6 +71,14 @@ describe('workflow: repair lifecycle on a real Temporal server', () => {
       const record = await handle.executeUpdate(moveUpdates.assign, { args: [{ actor: admin, technicianId: techs[0] }] });
       assert.equal(record.technicianId, techs[0]);
       assert.equal((await handle.query(stateQuery)).technicianId, techs[0]);
+      // The status did not change, so only the technician is upserted.
+      const { events } = await handle.fetchHistory();
+      const upserted = (events ?? []).flatMap((e) => {
+        const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+        const ours = Object.keys(fields ?? {}).filter((k) => k !== 'TemporalChangeVersion'); // the SDK's, for patches
+        return ours.length > 0 ? [ours.sort()] : [];
+      });
+      assert.deepEqual(upserted, [['TechnicianId']]);
     } finally {
       await h.db.models.Technician.query().patch({ isActive: true });
     }
