@@ -21,7 +21,7 @@ describe('api: points history', () => {
     const seen: number[] = [];
     const pages: any[] = [];
     for (let cursor: string | null = null, i = 0; i === 0 || cursor !== null; i++) {
-      const page = ok(await get(token, `${HISTORY}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
+      const page: any = ok(await get(token, `${HISTORY}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`));
       assert.ok(page.items.length <= limit);
       pages.push(page);
       seen.push(...page.items.map((e: any) => e.id));
