@@ -13,6 +13,8 @@ import { keys } from '../domain/keys';
 import { digestContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
+import { loadRollout } from '../db/queries/rollout';
+import { inRollout } from '../domain/notifications/rollout';
 import type { NotificationDigest } from '../db/models';
 import type { ActivityDeps } from './deps';
 import { metric, recordFailure } from '../transports/metrics';
@@ -115,6 +117,9 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
 
       const user = await User.query().findById(req.userId);
       if (!user?.email || !user.isActive) return { status: 'empty' };
+      // A digest is an email: none for a user the email rollout has not reached, and no row, so a
+      // later run that day sends it if the rollout has grown by then.
+      if (!inRollout((await loadRollout(db.knex)).shares.email[user.role], user.id, 'email')) return { status: 'empty' };
       const end = new Date(req.windowEnd);
       const unread = await db
         .knex('notifications')

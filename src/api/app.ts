@@ -25,6 +25,7 @@ import { jsonBody } from './middleware/body';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { notificationRoutes } from './notifications/routes';
+import { notificationRolloutRoutes } from './notification-rollout/routes';
 import { buildOpenApi } from './openapi';
 import { photoRoutes } from './photos/routes';
 import { preferenceRoutes } from './preferences/routes';
@@ -63,6 +64,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...announcementRoutes,
   ...templateRoutes,
   ...brandRoutes,
+  ...notificationRolloutRoutes,
   ...rewardOptionRoutes,
   ...approvalRoutes,
   ...sesWebhookRoutes,

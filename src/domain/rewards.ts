@@ -26,3 +26,18 @@ export const isReferralCodeShape = (s: string): boolean =>
 /** Codes are typed by people: case and the usual look-alikes do not matter. */
 export const normaliseReferralCode = (s: string): string =>
   s.trim().toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1').replace(/U/g, 'V');
+
+/** Why a ledger entry exists (`reward_points.reason`; the table's check lists the same). */
+export const POINTS_REASONS = ['repair_completed', 'referral_referrer', 'referral_referred', 'redemption'] as const;
+export type PointsReason = (typeof POINTS_REASONS)[number];
+
+/**
+ * What a ledger entry's reference (built by keys.repairPoints, keys.referralPoints or
+ * keys.redemptionPoints) points at, read back: the repair or the redemption, when it is one. A
+ * referral names the other user, whom the history does not show.
+ */
+export function ledgerSource(ref: string): { repairId: number | null; redemptionId: number | null } {
+  const repair = /^repair:(\d+):completed$/.exec(ref);
+  const redemption = /^redemption:(\d+)$/.exec(ref);
+  return { repairId: repair ? Number(repair[1]) : null, redemptionId: redemption ? Number(redemption[1]) : null };
+}

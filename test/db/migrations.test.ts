@@ -18,6 +18,7 @@ const TABLES = [
   'notification_digests',
   'notification_events',
   'notification_preferences',
+  'notification_rollout',
   'notification_templates',
   'notifications',
   'outbox_messages',
@@ -66,6 +67,11 @@ describe('db: migrations', () => {
       await db.knex('users').insert({ username: 'Ann', password_hash: 'x', role: 'admin' });
       await assert.rejects(db.knex('users').insert({ username: 'ann', password_hash: 'x', role: 'admin' }), /users_username_lower_unique/);
       await assert.rejects(db.knex('users').insert({ username: 'bob', password_hash: 'x', role: 'root' }), /users_role_check/);
+      const share = (over: Record<string, unknown>) =>
+        db.knex('notification_rollout').insert({ channel: 'sms', role: 'admin', share: 50, ...over });
+      await assert.rejects(share({ share: 101 }), /notification_rollout_share_check/);
+      await assert.rejects(share({ channel: 'in_app' }), /notification_rollout_channel_check/);
+      await assert.rejects(share({ role: 'root' }), /notification_rollout_role_check/);
     } finally {
       await db.destroy();
     }

@@ -5,6 +5,7 @@ import { keys } from '../../domain/keys';
 import { balanceOf, canRedeem } from '../../domain/rewards';
 import { ApiError, forbidden, validationFailed } from '../errors';
 import { defineRoute, type AnyRoute } from '../route';
+import { rewardHistoryRoutes } from './history';
 import { referralCodeOf } from './referrals';
 
 const option = z.object({
@@ -78,6 +79,7 @@ export const rewardRoutes: AnyRoute[] = [
       return { points: balanceOf(entries), redemptions: rows.map(presentRedemption) };
     },
   }),
+  ...rewardHistoryRoutes,
   defineRoute({
     method: 'get',
     path: '/rewards/options',

@@ -1,4 +1,5 @@
 import { quietHoursEnd } from './quiet-hours';
+import { NOT_IN_ROLLOUT } from './rollout';
 import { isE164 } from './sms';
 import { type Category, type DeliveryChannel, type NotificationPreferences, type Priority } from './types';
 
@@ -59,6 +60,10 @@ function decideAccountDelivery(channel: DeliveryChannel, address: RecipientAddre
  * URGENT overrides the recipient's category toggles and quiet hours, but never a channel they turned
  * off or an address that cannot (or may not yet) be used. Account messages follow their own rule
  * (decideAccountDelivery).
+ *
+ * A channel the staged rollout has not reached for this user (`outsideRollout`) is skipped first,
+ * whatever the priority: for them the channel is not switched on yet, so their own switches and
+ * addresses are not what stops it. Account messages are never held by the rollout.
  */
 export function decideDelivery(input: {
   channel: DeliveryChannel;
@@ -68,10 +73,14 @@ export function decideDelivery(input: {
   address: RecipientAddress;
   /** Set on an address-verification message only. */
   verifying?: VerifyingAddress | null;
+  /** The channels the staged rollout has not reached for the recipient (see rollout.ts). */
+  outsideRollout?: readonly DeliveryChannel[];
   now: Date;
 }): DeliveryDecision {
   const { channel, priority, category, preferences, address, now } = input;
   if (category === 'account') return decideAccountDelivery(channel, address, input.verifying ?? null);
+
+  if (input.outsideRollout?.includes(channel)) return skip(NOT_IN_ROLLOUT);
 
   const channelEnabled = channel === 'email' ? preferences.emailEnabled : preferences.smsEnabled;
   if (!channelEnabled) return skip('channel_disabled');

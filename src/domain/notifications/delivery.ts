@@ -14,6 +14,11 @@ export interface DeliveryContext {
   address: RecipientAddress;
   /** An address-verification message's target (see decideDelivery); absent on every other notification. */
   verifying?: VerifyingAddress;
+  /**
+   * The channels the staged rollout has not reached for the recipient, read with the preferences;
+   * absent when it has reached both (so contexts recorded before the rollout existed decide alike).
+   */
+  outsideRollout?: DeliveryChannel[];
 }
 
 /** One notification to deliver, and on which of its channels. */
