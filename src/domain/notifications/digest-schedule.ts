@@ -11,7 +11,7 @@ import { DEFAULT_PREFERENCES } from './types';
 export const DIGEST_RUN_PERIOD_MS = HOUR;
 
 /** The quiet-hours zone a user has before they choose one (the column default). */
-const UNCHOSEN_QUIET_HOURS_ZONE = DEFAULT_PREFERENCES.quietHours.timezone;
+export const UNCHOSEN_QUIET_HOURS_ZONE = DEFAULT_PREFERENCES.quietHours.timezone;
 
 export interface DigestZoneSources {
   quietHoursEnabled: boolean;
@@ -91,4 +91,18 @@ export function dueDigestZones(runAt: number, zones: readonly string[], time: st
  */
 export function stillDigestDay(now: number, timeZone: string, day: string): boolean {
   return dayOf(wallClock(now, timeZone)) === day;
+}
+
+/** One page of an hourly run's recipients, as the workflow asks its activity for it. */
+export interface DigestRecipientPage {
+  /** The zones due in this run (as listed by the zones activity: the same spelling). */
+  zones: string[];
+  defaultZone: string;
+  afterUserId: number;
+  limit: number;
+}
+
+export interface DigestRecipient {
+  userId: number;
+  timeZone: string;
 }
