@@ -1,5 +1,5 @@
 import { quietHoursEnd } from './quiet-hours';
-import { isE164 } from './sms';
+import { isE164 } from '../phone-numbers';
 import { type Category, type DeliveryChannel, type NotificationPreferences, type Priority } from './types';
 
 export interface RecipientAddress {
