@@ -7,7 +7,8 @@ import { DEFAULT_PREFERENCES } from '../src/domain/notifications/types';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { scheduleDefinitions, SCHEDULE_NAMES } from '../src/temporal/schedules';
 import { approveSignal } from '../src/workflows/definitions';
-import type { DailyDigestResult } from '../src/workflows/digest';
+import type { DailyDigestInput, DailyDigestResult } from '../src/workflows/digest';
+import type { LocalDigestInput, LocalDigestResult } from '../src/workflows/local-digest';
 import { eventually } from '../test/support/eventually';
 import { historyToJson } from '../test/support/history-json';
 import { insertCustomer, insertUser, PASSWORD } from '../test/support/fixtures';
@@ -139,9 +140,48 @@ const CASES: Record<string, Case> = {
       is_read: false,
     });
     await w.h.db.knex('notifications').insert([note('Repair FX-1 approved'), note('Work started on FX-1')]);
-    const result = (await startScheduled(w, SCHEDULE_NAMES.digest, 'fixture-digest')) as DailyDigestResult;
-    assert.deepEqual([result.sent, result.empty], [1, 1], JSON.stringify(result));
+    // The single-zone daily run the Schedule started before the hourly one (still replayed for runs in flight).
+    const n = w.h.config.notifications;
+    const input = { timeZone: 'UTC', emailTaskQueue: n.emailTaskQueue, maxAttempts: n.maxAttempts, retryInitialMs: n.retryInitialMs };
+    const result = await w.h.deps.temporal.client.workflow.execute<(i: DailyDigestInput) => Promise<DailyDigestResult>>(
+      'dailyDigestWorkflow',
+      { taskQueue: w.h.config.temporal.taskQueue, workflowId: 'fixture-digest', args: [input] },
+    );
+    // At least: the local-digest case's users, when recorded at the same time, are digest users too.
+    assert.ok(result.sent >= 1 && result.empty >= 1, JSON.stringify(result));
     return 'fixture-digest';
+  },
+
+  // The hourly run as the Schedule starts it, at a digest time that is now in Asia/Kolkata: one sent, one empty.
+  async 'local-digest'(w) {
+    const [lena, leo] = [await insertUser(w.h.db, 'lena', 'customer'), await insertUser(w.h.db, 'leo', 'customer')];
+    for (const { userId } of [lena, leo]) {
+      await w.h.db.knex('users').where('id', userId).update({ timezone: 'Asia/Kolkata' });
+      await savePreferences(w.h.db.knex, userId, { ...structuredClone(DEFAULT_PREFERENCES), digestEnabled: true });
+    }
+    await w.h.db.knex('notifications').insert({
+      user_id: lena.userId,
+      title: 'Repair FX-9 approved',
+      message: 'Repair FX-9 approved.',
+      category: 'repair_status',
+      priority: 'MEDIUM',
+      is_read: false,
+    });
+    const def = scheduleDefinitions(w.h.config).find((d) => d.scheduleId.endsWith(SCHEDULE_NAMES.digest));
+    assert.ok(def?.action.type === 'startWorkflow');
+    const [scheduled] = (def.action.args ?? []) as LocalDigestInput[];
+    const time = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Kolkata',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date());
+    const result = await w.h.deps.temporal.client.workflow.execute<(i: LocalDigestInput) => Promise<LocalDigestResult>>(
+      'localDigestWorkflow',
+      { taskQueue: def.action.taskQueue, workflowId: 'fixture-local-digest', args: [{ ...(scheduled as LocalDigestInput), time }] },
+    );
+    assert.deepEqual([result.sent + result.alreadySent, result.empty], [1, 1], JSON.stringify(result));
+    return 'fixture-local-digest';
   },
 
   async cleanup(w) {

@@ -158,7 +158,7 @@ const envSchema = z
     CLEANUP_TIME: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour')
-      .default('03:00'),
+      .default('02:00'),
     DELIVERY_LOG_RETENTION: duration('90d'),
     CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(5000),
 
@@ -299,7 +299,8 @@ const configSchema = envSchema.transform((e) => ({
   schedules: {
     enabled: e.SCHEDULES_ENABLED,
     idPrefix: e.SCHEDULE_ID_PREFIX,
-    digest: { time: e.DIGEST_TIME, timeZone: e.DIGEST_TIMEZONE, maxItems: e.DIGEST_MAX_ITEMS },
+    /** `time` is on each user's own clock; `defaultTimeZone` (DIGEST_TIMEZONE) is the clock of users who set no zone. */
+    digest: { time: e.DIGEST_TIME, defaultTimeZone: e.DIGEST_TIMEZONE, maxItems: e.DIGEST_MAX_ITEMS },
     cleanup: { weekday: e.CLEANUP_WEEKDAY, time: e.CLEANUP_TIME, retentionMs: e.DELIVERY_LOG_RETENTION, batchSize: e.CLEANUP_BATCH_SIZE },
   },
   aws: { region: e.AWS_REGION, endpoint: e.AWS_ENDPOINT_URL },

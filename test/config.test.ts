@@ -17,6 +17,15 @@ describe('config', () => {
     assert.equal(config.auth.tokenTtlMs, 12 * 3_600_000);
   });
 
+  it('schedules as the old system did: digests at 09:00 on each user’s clock (UTC for those without one), clean-up Sunday 02:00 UTC', () => {
+    const { digest, cleanup } = loadConfig({}).schedules;
+    assert.deepEqual([digest.time, digest.defaultTimeZone], ['09:00', 'UTC']);
+    assert.deepEqual([cleanup.weekday, cleanup.time], ['SUNDAY', '02:00']);
+    const env = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
+    for (const line of ['DIGEST_TIME=09:00', 'DIGEST_TIMEZONE=UTC', 'CLEANUP_WEEKDAY=SUNDAY', 'CLEANUP_TIME=02:00'])
+      assert.ok(env.split('\n').includes(line), `.env.example says ${line}`);
+  });
+
   it('reads real deployment settings', () => {
     const config = loadConfig({
       NODE_ENV: 'production',

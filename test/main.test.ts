@@ -116,7 +116,7 @@ describe('main command (npm start): the embedded stack', function () {
       ]);
       await eventually(
         async () => {
-          const query = encodeURIComponent('WorkflowType="dailyDigestWorkflow" AND ExecutionStatus="Completed"');
+          const query = encodeURIComponent('WorkflowType="localDigestWorkflow" AND ExecutionStatus="Completed"');
           const runs = (await (await fetch(`${ui}/workflows?query=${query}`)).json()) as { executions?: unknown[] };
           return runs.executions?.length === 1 ? true : undefined;
         },

@@ -9,6 +9,7 @@ import {
   type DigestOutcome,
   type DigestRequest,
 } from '../domain/notifications/digest';
+import { UNCHOSEN_QUIET_HOURS_ZONE, type DigestRecipient, type DigestRecipientPage } from '../domain/notifications/digest-schedule';
 import { keys } from '../domain/keys';
 import { digestContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
@@ -71,19 +72,44 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
     return id === undefined ? null : ((await NotificationDigest.query().findById(id)) ?? null);
   }
 
+  /** Users who asked for a digest and can receive email (the partial index on preferences leads). */
+  const recipients = () =>
+    db
+      .knex('notification_preferences as p')
+      .join('users as u', 'u.id', 'p.user_id')
+      .where({ 'p.digest_enabled': true, 'p.email_enabled': true, 'u.is_active': true, 'u.email_verified': true })
+      .whereNotNull('u.email');
+
+  /** The SQL form of digestTimeZone (src/domain/notifications/digest-schedule.ts); a test holds them equal. */
+  const ZONE =
+    'case when p.quiet_hours_enabled or p.quiet_hours_timezone <> ? then p.quiet_hours_timezone else coalesce(u.timezone, ?) end';
+  const zoneBindings = (defaultZone: string) => [UNCHOSEN_QUIET_HOURS_ZONE, defaultZone];
+
   return {
-    /** Users who asked for a digest and can receive email, in id order, `limit` at a time. */
+    /** Runs of the daily (single-zone) digest started before the hourly one: kept until none is left. */
     async listDigestRecipients(afterUserId: number, limit: number): Promise<number[]> {
-      const rows = await db
-        .knex('users as u')
-        .join('notification_preferences as p', 'p.user_id', 'u.id')
-        .where({ 'p.digest_enabled': true, 'p.email_enabled': true, 'u.is_active': true, 'u.email_verified': true })
-        .whereNotNull('u.email')
-        .where('u.id', '>', afterUserId)
-        .orderBy('u.id')
-        .limit(limit)
-        .select<{ id: number }[]>('u.id');
+      const rows = await recipients().where('u.id', '>', afterUserId).orderBy('u.id').limit(limit).select<{ id: number }[]>('u.id');
       return rows.map((r) => r.id);
+    },
+
+    /** The zones digest recipients' clocks follow, each once: what an hourly run asks the rule about. */
+    async listDigestZones(defaultZone: string): Promise<string[]> {
+      const rows = await recipients()
+        .select<{ zone: string }[]>(db.knex.raw(`distinct ${ZONE} as zone`, zoneBindings(defaultZone)))
+        .orderBy('zone');
+      return rows.map((r) => r.zone);
+    },
+
+    /** Recipients whose clock follows one of `zones`, in id order, `limit` at a time, each with its zone. */
+    async listDueDigestRecipients(page: DigestRecipientPage): Promise<DigestRecipient[]> {
+      if (page.zones.length === 0) return [];
+      const bindings = zoneBindings(page.defaultZone);
+      return recipients()
+        .whereRaw(`${ZONE} = any(?::text[])`, [...bindings, page.zones])
+        .where('p.user_id', '>', page.afterUserId)
+        .orderBy('p.user_id')
+        .limit(page.limit)
+        .select<DigestRecipient[]>('p.user_id as userId', db.knex.raw(`${ZONE} as "timeZone"`, bindings));
     },
 
     /**

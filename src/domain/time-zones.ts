@@ -4,7 +4,8 @@
  */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
-export const DAY = 24 * 60 * MINUTE;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -40,4 +41,26 @@ export function wallClock(instant: number, timeZone: string): number {
 /** UTC offset in ms at `instant` (positive east of Greenwich). */
 export function offsetAt(instant: number, timeZone: string): number {
   return wallClock(instant, timeZone) - Math.floor(instant / SECOND) * SECOND;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` reads `wall`. A time shown twice (fall-back)
+ * is its first occurrence; a time skipped by spring-forward is the transition itself, the first
+ * instant whose clock reads later (the rule RFC 5545 and Temporal call "compatible").
+ */
+export function instantOfWall(wall: number, timeZone: string): number {
+  // The offsets in force a day either side cover both sides of any transition near `wall`.
+  const exact = [wall - DAY, wall, wall + DAY]
+    .map((probe) => wall - offsetAt(probe, timeZone))
+    .filter((candidate) => wallClock(candidate, timeZone) === wall);
+  if (exact.length > 0) return Math.min(...exact);
+  let lo = wall - offsetAt(wall + DAY, timeZone);
+  let hi = wall - offsetAt(wall - DAY, timeZone);
+  if (!(lo < hi && wallClock(lo, timeZone) < wall && wallClock(hi, timeZone) > wall)) return hi;
+  while (hi - lo > SECOND) {
+    const mid = lo + Math.floor((hi - lo) / (2 * SECOND)) * SECOND;
+    if (wallClock(mid, timeZone) >= wall) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

@@ -1,5 +1,5 @@
 import type { Transport } from '../transports/types';
-import { isE164 } from '../domain/notifications/sms';
+import { E164_EXAMPLE, isE164 } from '../domain/phone-numbers';
 
 export class OpsUsageError extends Error {
   override readonly name = 'OpsUsageError';
@@ -20,7 +20,7 @@ export async function sendTestEmail(transport: Transport, to: string, companyNam
 }
 
 export async function sendTestSms(transport: Transport, to: string, companyName = 'RS Systems'): Promise<string> {
-  if (!isE164(to)) throw new OpsUsageError(`--to: "${to}" is not an E.164 number such as +15555550100`);
+  if (!isE164(to)) throw new OpsUsageError(`--to: "${to}" is not an E.164 number such as ${E164_EXAMPLE}`);
   const result = await transport.sendSms({ notificationId: null, to, body: `${companyName}: test SMS. SMS delivery works.` });
   return result.providerMessageId;
 }

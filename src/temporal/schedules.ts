@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Config } from '../config';
 import { keys } from '../domain/keys';
-import type { DailyDigestInput } from '../workflows/digest';
+import type { LocalDigestInput } from '../workflows/local-digest';
 import type { CleanupInput } from '../workflows/housekeeping';
 
 export const SCHEDULE_NAMES = { digest: 'daily-digest', cleanup: 'delivery-log-cleanup' } as const;
@@ -11,11 +11,18 @@ const hourMinute = (hhmm: string) => {
   return { hour, minute };
 };
 
+/** The rest of a local day after the digest time (at least an hour): how late a missed run may still start. */
+export function digestCatchupMinutes(time: string): number {
+  const { hour, minute } = hourMinute(time);
+  return Math.max(60, 24 * 60 - hour * 60 - minute);
+}
+
 /** The schedules this deployment keeps, built from configuration (ids carry SCHEDULE_ID_PREFIX). */
 export function scheduleDefinitions(config: Config): ScheduleOptions[] {
   const { schedules: s, notifications: n, temporal } = config;
-  const digestInput: DailyDigestInput = {
-    timeZone: s.digest.timeZone,
+  const digestInput: LocalDigestInput = {
+    time: s.digest.time,
+    defaultTimeZone: s.digest.defaultTimeZone,
     emailTaskQueue: n.emailTaskQueue,
     maxAttempts: n.maxAttempts,
     retryInitialMs: n.retryInitialMs,
@@ -25,17 +32,24 @@ export function scheduleDefinitions(config: Config): ScheduleOptions[] {
   const cleanupId = keys.schedule(s.idPrefix, SCHEDULE_NAMES.cleanup);
   return [
     {
+      // One schedule for every zone: each hour's run sends the digests of the users whose own clock
+      // reaches DIGEST_TIME within it (the id is the old daily one's, so it is updated in place).
       scheduleId: digestId,
-      spec: { calendars: [{ ...hourMinute(s.digest.time), comment: `daily at ${s.digest.time}` }], timezone: s.digest.timeZone },
+      spec: {
+        calendars: [{ hour: '*', minute: 0, comment: `hourly: digests due at ${s.digest.time} local time` }],
+        timezone: 'UTC',
+      },
       action: {
         type: 'startWorkflow',
-        workflowType: 'dailyDigestWorkflow',
+        workflowType: 'localDigestWorkflow',
         workflowId: digestId,
         taskQueue: temporal.taskQueue,
         args: [digestInput],
       },
-      // A worker back from an outage still sends the morning's digest, but not yesterday's.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+      // A run still going when the next is due (a worker down, a big hour) holds the next one back
+      // rather than dropping its zones. Missed while the server was down: caught up until the day
+      // that run served has ended everywhere (each run also skips any zone already past midnight).
+      policies: { overlap: ScheduleOverlapPolicy.BUFFER_ALL, catchupWindow: `${digestCatchupMinutes(s.digest.time)} minutes` },
     },
     {
       scheduleId: cleanupId,

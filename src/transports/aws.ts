@@ -1,5 +1,6 @@
 import { SendEmailCommand, type SESClient, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import { PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { isE164 } from '../domain/phone-numbers';
 import { DeliveryError, type EmailMessage, type SendResult, type SmsMessage, type Transport } from './types';
 
 export interface AwsTransportOptions {
@@ -15,8 +16,6 @@ export interface AwsTransportOptions {
 
 /** SES outbound list price per message (USD 0.10 per 1,000); good enough for the delivery log. */
 const SES_EMAIL_COST_USD = 0.0001;
-
-const E164 = /^\+[1-9]\d{1,14}$/;
 
 export function createAwsTransport(opts: AwsTransportOptions): Transport {
   return {
@@ -49,7 +48,7 @@ export function createAwsTransport(opts: AwsTransportOptions): Transport {
 
     async sendSms(m: SmsMessage): Promise<SendResult> {
       // SNS would reject it too, but only after a round trip (and possibly a retry by the SDK).
-      if (!E164.test(m.to)) {
+      if (!isE164(m.to)) {
         throw new DeliveryError('SNS Publish not attempted: phone number is not E.164', 'InvalidPhoneNumber', true);
       }
       const attributes: NonNullable<PublishCommandInput['MessageAttributes']> = {

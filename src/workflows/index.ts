@@ -1,4 +1,5 @@
 export { dailyDigestWorkflow } from './digest';
+export { localDigestWorkflow } from './local-digest';
 export { cleanupDeliveryLogsWorkflow } from './housekeeping';
 export { deliverNotificationsWorkflow } from './notification';
 export { repairWorkflow } from './repair';

@@ -59,6 +59,8 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     sendSmsBatch: (ids: number[], maxAttempts: number) => all.sendSmsBatch(ids, maxAttempts),
     sendEmail: all.sendEmail,
     sendDigest: all.sendDigest,
+    listDigestZones: (defaultZone: string) => all.listDigestZones(defaultZone),
+    listDueDigestRecipients: (...args: Parameters<typeof all.listDueDigestRecipients>) => all.listDueDigestRecipients(...args),
     issuePasswordReset: (...args: Parameters<typeof all.issuePasswordReset>) => all.issuePasswordReset(...args),
   };
 }

@@ -22,6 +22,7 @@ const EXPECTED = [
   'denied',
   'edited',
   'digest',
+  'local-digest',
   'fleet-handoff',
   'fleet-handoff.child-1',
   'fleet-handoff.child-2',

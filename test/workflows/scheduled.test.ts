@@ -4,6 +4,7 @@ import { savePreferences } from '../../src/db/queries/preferences';
 import { DEFAULT_PREFERENCES } from '../../src/domain/notifications/types';
 import { ensureSchedules, SCHEDULE_NAMES } from '../../src/temporal/schedules';
 import type { DailyDigestInput, DailyDigestResult } from '../../src/workflows/digest';
+import type { LocalDigestResult } from '../../src/workflows/local-digest';
 import type { CleanupResult } from '../../src/workflows/housekeeping';
 import { eventually } from '../support/eventually';
 import { insertCustomer, insertUser } from '../support/fixtures';
@@ -174,16 +175,34 @@ describe('workflows: scheduled digest and clean-up', () => {
       });
       await ensureSchedules(h.deps.temporal.client, config());
 
+      // One schedule for every zone: on the hour, every hour, UTC; each run picks the zones it serves.
       const digest = await h.deps.temporal.client.schedule.getHandle(prefix + 'daily-digest').describe();
       const cal = digest.spec.calendars?.[0];
       assert.deepEqual(
         [cal?.hour, cal?.minute, digest.spec.timezone],
-        [[{ start: 9, end: 9, step: 1 }], [{ start: 0, end: 0, step: 1 }], 'UTC'],
+        [[{ start: 0, end: 23, step: 1 }], [{ start: 0, end: 0, step: 1 }], 'UTC'],
       );
-      assert.equal(digest.action.workflowType, 'dailyDigestWorkflow');
+      assert.equal(digest.action.workflowType, 'localDigestWorkflow');
       assert.equal(digest.action.taskQueue, h.config.temporal.taskQueue);
+      const n = h.config.notifications;
+      assert.deepEqual(digest.action.args, [
+        {
+          time: '09:00',
+          defaultTimeZone: 'UTC',
+          emailTaskQueue: n.emailTaskQueue,
+          maxAttempts: n.maxAttempts,
+          retryInitialMs: n.retryInitialMs,
+        },
+      ]);
+      // A late run must not drop its hour's zones, and may catch up until the day it served is over.
+      assert.deepEqual([digest.policies.overlap, digest.policies.catchupWindow], ['BUFFER_ALL', 15 * HOUR]);
       const cleanup = await h.deps.temporal.client.schedule.getHandle(prefix + 'delivery-log-cleanup').describe();
+      // The old system's clean-up time: Sunday 02:00 (UTC).
       assert.deepEqual(cleanup.spec.calendars?.[0]?.dayOfWeek, [{ start: 'SUNDAY', end: 'SUNDAY', step: 1 }]);
+      assert.deepEqual(
+        [cleanup.spec.calendars?.[0]?.hour, cleanup.spec.calendars?.[0]?.minute, cleanup.spec.timezone],
+        [[{ start: 2, end: 2, step: 1 }], [{ start: 0, end: 0, step: 1 }], 'UTC'],
+      );
       assert.equal(cleanup.action.workflowType, 'cleanupDeliveryLogsWorkflow');
       assert.deepEqual(cleanup.action.args, [{ retentionMs: 90 * DAY, batchSize: 5000 }]);
     });
@@ -195,8 +214,12 @@ describe('workflows: scheduled digest and clean-up', () => {
           const d = await h.deps.temporal.client.schedule.getHandle(prefix + name).describe();
           return d.info.recentActions[0]?.action.workflow.workflowId;
         }, `the ${name} schedule to start its workflow`);
-      const digest = (await h.deps.temporal.client.workflow.getHandle(await started('daily-digest')).result()) as DailyDigestResult;
-      assert.equal(digest.alreadySent, 1, "the day's digest already went out: the scheduled run sends nothing twice");
+      const triggeredAt = Date.now();
+      const digest = (await h.deps.temporal.client.workflow.getHandle(await started('daily-digest')).result()) as LocalDigestResult;
+      // The Schedule's own time of the action: the hour it was triggered in.
+      const hour = Math.floor(triggeredAt / HOUR) * HOUR;
+      assert.ok([hour, hour - HOUR].includes(Date.parse(digest.runAt)), digest.runAt);
+      assert.equal(digest.sent, 0, "whoever's hour it is already had today's digest, or it is nobody's: nothing twice");
       const cleanup = (await h.deps.temporal.client.workflow.getHandle(await started('delivery-log-cleanup')).result()) as CleanupResult;
       assert.equal(cleanup.deleted, 0);
     });

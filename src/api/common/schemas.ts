@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { bigRecordIdText, recordIdText } from '../../domain/ids';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordProblem } from '../../domain/passwords';
+import { E164_EXAMPLE, E164_PATTERN } from '../../domain/phone-numbers';
 
 export const idParam = z.object({ id: recordIdText });
 /** For the `bigint`-keyed tables (notifications, delivery logs). */
 export const bigIdParam = z.object({ id: bigRecordIdText });
 
-export const e164 = z
-  .string()
-  .trim()
-  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550100');
+export const e164 = z.string().trim().regex(E164_PATTERN, `must be an E.164 number such as ${E164_EXAMPLE}`);
 export const email = z.email('must be an email address').max(254);
 
 export const errorBody = z.object({

@@ -1,6 +1,6 @@
 import { quietHoursEnd } from './quiet-hours';
+import { isE164 } from '../phone-numbers';
 import { NOT_IN_ROLLOUT } from './rollout';
-import { isE164 } from './sms';
 import { type Category, type DeliveryChannel, type NotificationPreferences, type Priority } from './types';
 
 export interface RecipientAddress {

@@ -13,7 +13,7 @@ export interface DigestItem {
 /** One user's digest for one day, as the digest workflow asks its activity for it. */
 export interface DigestRequest {
   userId: number;
-  /** The once-per-day key, YYYY-MM-DD in the schedule's zone. */
+  /** The once-per-day key, YYYY-MM-DD: the user's local date (the old daily run: the schedule zone's). */
   day: string;
   /** End of the 24 h window (ISO), fixed by the workflow so every retry looks at the same notifications. */
   windowEnd: string;

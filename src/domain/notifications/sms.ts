@@ -1,11 +1,8 @@
 export const SMS_MAX_LENGTH = 160;
 const ELLIPSIS = '...';
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-
-export function isE164(s: string): boolean {
-  return E164.test(s);
-}
+// The rule lives with the other address rules; re-exported for the modules that import it from here.
+export { isE164 } from '../phone-numbers';
 
 /**
  * The text of an SMS: whitespace collapsed (templates are written across several lines) and cut to

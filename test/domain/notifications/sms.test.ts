@@ -6,11 +6,13 @@ const hasLoneSurrogate = (s: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<!
 
 describe('domain/notifications/sms', () => {
   describe('isE164', () => {
-    const valid = ['+15551234567', '+442071838750', '+919876543210', '+6421234567', '+12', '+123456789012345'];
+    const valid = ['+15551234567', '+442071838750', '+919876543210', '+6421234567', '+2905123', '+123456789012345'];
     const invalid = [
       '',
       '+',
       '+1',
+      '+12', // the API never took fewer than 7 digits; now the delivery does not either
+      '+123456',
       '15551234567',
       '+05551234567',
       '+1234567890123456',
