@@ -49,7 +49,7 @@ async function main() {
       db,
       transport: createLocalTransport(db),
       metrics: createLoggingMetrics(() => undefined),
-      appUrl: 'http://localhost',
+      portals: config.notifications.portals,
       rewards: config.rewards,
       smsBudget: { monthlyUsd: 1, costEstimateUsd: 0 },
       passwordResetTtlMs: 1,

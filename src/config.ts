@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/notifications/quiet-hours';
+import type { PortalUrls } from './domain/portals';
 import type { RewardRules } from './domain/rewards';
 
 /** Where SNS signing certificates and subscription URLs come from. */
@@ -37,6 +38,10 @@ const optionalText = z
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+// Links in emails and SMS: a mailto: or javascript: base would make every one of them useless.
+const portalUrl = optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional());
+const withoutSlash = (url: string): string => url.replace(/\/+$/, '');
 
 const envSchema = z
   .object({
@@ -109,6 +114,9 @@ const envSchema = z
     AWS_ENDPOINT_URL: optionalText.pipe(z.url({ error: 'must be a URL such as http://127.0.0.1:5000' }).optional()),
     METRICS_FLUSH_INTERVAL: duration('10s'),
     PUBLIC_APP_URL: z.url({ error: 'must be a URL' }).default('http://127.0.0.1:3000'),
+    CUSTOMER_PORTAL_URL: portalUrl,
+    TECHNICIAN_PORTAL_URL: portalUrl,
+    ADMIN_PORTAL_URL: portalUrl,
     SMS_MONTHLY_BUDGET_USD: z.coerce.number().min(0, 'must be 0 or more').max(1_000_000).default(1),
     ALARM_TOPIC_NAME: z
       .string()
@@ -281,6 +289,12 @@ const configSchema = envSchema.transform((e) => ({
     smsCostEstimateUsd: e.SMS_COST_ESTIMATE_USD,
     metricsFlushMs: e.METRICS_FLUSH_INTERVAL,
     appUrl: e.PUBLIC_APP_URL.replace(/\/$/, ''),
+    /** Each role's portal, for the links in its notifications; unset, the one PUBLIC_APP_URL. */
+    portals: {
+      customer: withoutSlash(e.CUSTOMER_PORTAL_URL ?? e.PUBLIC_APP_URL),
+      technician: withoutSlash(e.TECHNICIAN_PORTAL_URL ?? e.PUBLIC_APP_URL),
+      admin: withoutSlash(e.ADMIN_PORTAL_URL ?? e.PUBLIC_APP_URL),
+    } satisfies PortalUrls,
     smsMonthlyBudgetUsd: e.SMS_MONTHLY_BUDGET_USD,
     alarmTopicName: e.ALARM_TOPIC_NAME,
   },

@@ -5,18 +5,22 @@ import {
   passwordResetContext,
   type PasswordResetRequest,
 } from '../domain/notifications/account';
+import { portalLinks } from '../domain/portals';
+import type { Role } from '../domain/roles';
 import { hashResetToken, newResetToken } from '../security/one-time';
 import type { ActivityDeps } from './deps';
 
 interface Account {
   id: number;
   username: string;
+  role: Role;
   email: string | null;
   emailVerified: boolean;
   isActive: boolean;
 }
 
-export function createAccountActivities({ db, appUrl, passwordResetTtlMs }: ActivityDeps) {
+export function createAccountActivities({ db, portals, passwordResetTtlMs }: ActivityDeps) {
+  const portal = portalLinks(portals);
   return {
     /**
      * Issues a single-use reset token and writes the in-app record of the email carrying its link;
@@ -32,7 +36,9 @@ export function createAccountActivities({ db, appUrl, passwordResetTtlMs }: Acti
           .first<{ notificationId: number | null }>('notificationId');
         if (issued) return issued.notificationId;
 
-        const users = trx('users').select<Account[]>('id', 'username', 'email', 'emailVerified', 'isActive').where('isActive', true);
+        const users = trx('users')
+          .select<Account[]>('id', 'username', 'role', 'email', 'emailVerified', 'isActive')
+          .where('isActive', true);
         const user: Account | undefined =
           'username' in request
             ? await users.whereRaw('lower(username) = lower(?)', [request.username]).first()
@@ -53,7 +59,7 @@ export function createAccountActivities({ db, appUrl, passwordResetTtlMs }: Acti
           userId: user.id,
           template: ACCOUNT_TEMPLATES.passwordReset,
           channel: 'email',
-          context: passwordResetContext(user.username, `${appUrl}/reset-password?token=${token}`, passwordResetTtlMs),
+          context: passwordResetContext(user.username, portal.passwordResetLink(user.role, token), passwordResetTtlMs),
         });
         await trx('password_resets').insert({
           userId: user.id,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { approvalLinkUrl, carriesApprovalLink } from '../domain/approval-links';
+import { carriesApprovalLink } from '../domain/approval-links';
+import type { PortalLinks } from '../domain/portals';
 import { recordApprovalLinks } from '../db/queries/approval-links';
 import { hashResetToken, newResetToken } from '../security/one-time';
 
@@ -8,7 +9,7 @@ import { hashResetToken, newResetToken } from '../security/one-time';
  * rendered and stored (hashed) once the copies are in: a copy that lost an insert race is dropped
  * with its token, so every stored link is in exactly one sent message.
  */
-export function approvalLinksOf(event: { type: string; repairId: number | null }, appUrl: string, ttlMs: number) {
+export function approvalLinksOf(event: { type: string; repairId: number | null }, links: PortalLinks, ttlMs: number) {
   const repairId = event.repairId;
   const tokens = new Map<number, string>();
   return {
@@ -17,7 +18,7 @@ export function approvalLinksOf(event: { type: string; repairId: number | null }
       if (repairId === null || !carriesApprovalLink(event.type)) return undefined;
       const token = newResetToken();
       tokens.set(userId, token);
-      return approvalLinkUrl(appUrl, token);
+      return links.approvalLink(token);
     },
     async record(trx: Knex.Transaction, inserted: { id: number; userId: number }[]): Promise<void> {
       if (repairId === null) return;

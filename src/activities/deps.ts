@@ -1,4 +1,5 @@
 import type { Db } from '../db';
+import type { PortalUrls } from '../domain/portals';
 import type { RewardRules } from '../domain/rewards';
 import type { Metrics } from '../transports/metrics';
 import type { Transport } from '../transports/types';
@@ -11,8 +12,8 @@ export interface ActivityDeps {
   db: Db;
   transport: Transport;
   metrics: Metrics;
-  /** Base URL of the portals, for links in notifications. */
-  appUrl: string;
+  /** Each role's portal, for the links in its notifications (domain/portals.ts). */
+  portals: PortalUrls;
   rewards: RewardRules;
   /** Non-urgent SMS stop once this month's estimated spend would pass `monthlyUsd`. */
   smsBudget: { monthlyUsd: number; costEstimateUsd: number };

@@ -11,6 +11,7 @@ import {
 } from '../domain/notifications/digest';
 import { UNCHOSEN_QUIET_HOURS_ZONE, type DigestRecipient, type DigestRecipientPage } from '../domain/notifications/digest-schedule';
 import { keys } from '../domain/keys';
+import { portalLinks } from '../domain/portals';
 import { digestContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
 import { activeTemplate, brandSettings } from '../db/queries/templates';
@@ -22,8 +23,9 @@ import { metric, recordFailure } from '../transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from '../transports/types';
 
-export function createDigestActivities({ db, transport, metrics, appUrl, digest }: ActivityDeps) {
+export function createDigestActivities({ db, transport, metrics, portals, digest }: ActivityDeps) {
   const { NotificationDigest, User } = db.models;
+  const portal = portalLinks(portals);
 
   /**
    * Who holds a claim: the activity's workflow run and id, the same on each of its retries, so an
@@ -159,8 +161,8 @@ export function createDigestActivities({ db, transport, metrics, appUrl, digest 
       const [template, brand] = await Promise.all([activeTemplate(db, db.knex, 'daily_digest'), brandSettings(db.knex)]);
       const { shown, more } = digestLines(unread, digest.maxItems);
       const rendered = renderTemplate(template, digestContext(user.username, unread.length, req.day), brand, {
-        html: digestListHtml(shown, more, appUrl),
-        text: digestListText(shown, more, appUrl),
+        html: digestListHtml(shown, more, portal.portalUrl(user.role)),
+        text: digestListText(shown, more, portal.portalUrl(user.role)),
       });
       const row = await claim(req.userId, req.day, user.email, unread.length, existing);
       if (!row) return { status: 'already_sent' };

@@ -7,6 +7,8 @@ import type { DeliveryContext, DeliveryPlan } from '../domain/notifications/deli
 import { repairEventContext } from '../domain/notifications/template-contexts';
 import { renderTemplate } from '../domain/notifications/templates';
 import type { DeliveryChannel } from '../domain/notifications/types';
+import { portalLinks } from '../domain/portals';
+import type { Role } from '../domain/roles';
 import type { Notification, NotificationEvent } from '../db/models';
 import { deliveryContextsOf } from '../db/queries/delivery-contexts';
 import { announce } from '../db/queries/live-events';
@@ -18,15 +20,17 @@ import { metric } from '../transports/metrics';
 interface Recipient {
   id: number;
   username: string;
+  role: Role;
 }
 
 /** Events into in-app notifications, and what their deliveries need to know. */
-export function createNotificationActivities({ db, metrics, appUrl, approvalLinkTtlMs }: ActivityDeps) {
+export function createNotificationActivities({ db, metrics, portals, approvalLinkTtlMs }: ActivityDeps) {
   const { Notification, NotificationEvent } = db.models;
+  const portal = portalLinks(portals);
 
   async function recipientsOf(trx: Knex.Transaction, event: NotificationEvent): Promise<Recipient[]> {
     const p = event.payload;
-    const users = trx('users as u').where('u.is_active', true).select('u.id', 'u.username').orderBy('u.id');
+    const users = trx('users as u').where('u.is_active', true).select('u.id', 'u.username', 'u.role').orderBy('u.id');
     switch (EVENT_RULES[event.type as EventType].recipients) {
       case 'customer_users':
         return users.join('customer_users as cu', 'cu.user_id', 'u.id').where('cu.customer_id', Number(p.customerId));
@@ -53,9 +57,10 @@ export function createNotificationActivities({ db, metrics, appUrl, approvalLink
       }
       const [template, brand] = await Promise.all([activeTemplate(db, trx, event.type), brandSettings(trx)]);
       const p = event.payload;
-      const actionUrl = event.repairId ? `${appUrl}/repairs/${event.repairId}` : null;
-      const links = approvalLinksOf(event, appUrl, approvalLinkTtlMs);
+      const links = approvalLinksOf(event, portal, approvalLinkTtlMs);
       const rows = missing.map((r) => {
+        // Each recipient's link opens their own portal.
+        const actionUrl = event.repairId ? portal.repairLink(r.role, event.repairId) : null;
         const approvalUrl = links.urlFor(r.id);
         const context = repairEventContext(p, { repairId: event.repairId, recipient: { username: r.username }, actionUrl, approvalUrl });
         const rendered = renderTemplate(template, context, brand);

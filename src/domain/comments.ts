@@ -1,4 +1,5 @@
 import type { Category, Priority } from './notifications/types';
+import type { PortalLinks } from './portals';
 import type { Role } from './roles';
 
 /**
@@ -40,12 +41,12 @@ export function commentContext(
   };
 }
 
-export const commentSample = (appUrl: string): Record<string, unknown> =>
+export const commentSample = (links: PortalLinks): Record<string, unknown> =>
   commentContext(
     {
       repair: { id: 1042, unitNumber: 'TRK-107', status: 'APPROVED' },
       author: { username: 'fleet.manager', role: 'customer' },
       comment: { id: 77, body: 'The truck is parked at bay 4 until Friday noon; keys are at the front desk.' },
     },
-    { recipient: { username: 'alex' }, actionUrl: `${appUrl}/repairs/1042` },
+    { recipient: { username: 'alex' }, actionUrl: links.repairLink('customer', 1042) },
   );

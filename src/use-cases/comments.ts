@@ -59,7 +59,7 @@ export async function addComment(
         author,
         comment,
       },
-      deps.config.notifications.appUrl,
+      deps.config.notifications.portals,
     );
     await announce(trx, [repairActivity(repair, { commentId: comment.id, authorUserId: author.id })]);
     return view({

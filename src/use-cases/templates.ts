@@ -43,7 +43,7 @@ export async function listTemplates(deps: UseCaseDeps): Promise<TemplateSummary[
   for (const row of rows) byName.set(row.name, [...(byName.get(row.name) ?? []), row]);
   return [...byName].map(([name, versions]) => {
     const required = contractOf(versions);
-    const context = templateContext(name, required, deps.config.notifications.appUrl);
+    const context = templateContext(name, required, deps.config.notifications.portals);
     return {
       name,
       activeVersion: versions.find((v) => v.isActive)?.version ?? null,
@@ -67,7 +67,7 @@ export async function addTemplateVersion(deps: UseCaseDeps, name: string, texts:
     const versions = await versionsOf(deps, trx, name);
     const required = contractOf(versions);
     const brand = await brandSettings(trx);
-    const fields = checkTemplateTexts(name, texts, required, templateContext(name, required, deps.config.notifications.appUrl), brand);
+    const fields = checkTemplateTexts(name, texts, required, templateContext(name, required, deps.config.notifications.portals), brand);
     if (Object.keys(fields).length > 0) throw new ValidationError(fields, `This version of "${name}" would not render`);
     const own = Object.fromEntries(TEMPLATE_TEXT_FIELDS.map((f) => [f, texts[f]])) as TemplateTexts;
     return deps.db.models.NotificationTemplate.query(trx).insertAndFetch({
@@ -113,7 +113,7 @@ export async function previewTemplateVersion(
 ): Promise<Preview & { name: string; version: number | null }> {
   const versions = await versionsOf(deps, deps.db.knex, name);
   const required = contractOf(versions);
-  const context = templateContext(name, required, deps.config.notifications.appUrl);
+  const context = templateContext(name, required, deps.config.notifications.portals);
   const brand = await brandSettings(deps.db.knex);
   let template: TemplateTexts & { version: number; requiredContext: string[] };
   if (source.texts) {

@@ -53,7 +53,7 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
   const n = config.notifications;
   const common = {
     db,
-    appUrl: n.appUrl,
+    portals: n.portals,
     rewards: config.rewards,
     smsBudget: { monthlyUsd: n.smsMonthlyBudgetUsd, costEstimateUsd: n.smsCostEstimateUsd },
     passwordResetTtlMs: config.auth.passwordResetTtlMs,

@@ -5,6 +5,7 @@ import { createLocalTransport } from '../../src/transports/local';
 import { createLoggingMetrics } from '../../src/transports/metrics';
 import { DeliveryError, type Transport } from '../../src/transports/types';
 import { loadConfig } from '../../src/config';
+import { singlePortal } from '../../src/domain/portals';
 import type { Db } from '../../src/db';
 import type { Priority } from '../../src/domain/notifications/types';
 
@@ -48,7 +49,7 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     db,
     transport,
     metrics: createLoggingMetrics(() => undefined),
-    appUrl: 'http://localhost:3000',
+    portals: singlePortal('http://localhost:3000'),
     rewards: config.rewards,
     smsBudget: { monthlyUsd: 1, costEstimateUsd: SMS_COST, ...smsBudget },
     passwordResetTtlMs: 3_600_000,

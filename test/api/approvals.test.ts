@@ -212,7 +212,7 @@ describe('api: approve from the message', () => {
     const activities = createNotificationActivities({
       db,
       metrics: createLoggingMetrics(() => undefined),
-      appUrl: config.notifications.appUrl,
+      portals: config.notifications.portals,
       approvalLinkTtlMs: config.approvalLinkTtlMs,
     } as Parameters<typeof createNotificationActivities>[0]);
     await Promise.all([activities.dispatchRepairEvents(repair.id, 0), activities.dispatchRepairEvents(repair.id, 0)]);

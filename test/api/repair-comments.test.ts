@@ -139,7 +139,7 @@ describe('api: GET/POST /api/repairs/:id/comments', () => {
           author: { id: user.alice!, username: 'alice', role: 'customer' },
           comment: { id: c.id, body: 'Once only.' },
         },
-        h.config.notifications.appUrl,
+        h.config.notifications.portals,
       ),
     );
     assert.equal(again, 0);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { carriesApprovalLink } from '../../src/domain/approval-links';
 import { leafPaths, repairEventContext, templateContext } from '../../src/domain/notifications/template-contexts';
+import { singlePortal } from '../../src/domain/portals';
 import { eventually } from '../support/eventually';
 import { insertCustomer, insertUser, PASSWORD } from '../support/fixtures';
 import { startHarness, type Harness } from '../support/harness';
@@ -215,7 +216,7 @@ describe('api: admin templates', () => {
       // As activities/notifications.ts builds it: the approval-needed events add the recipient's link.
       const approvalUrl = carriesApprovalLink(e.type) ? 'a' : undefined;
       const real = repairEventContext(e.payload, { repairId: e.repairId, recipient: { username: 'x' }, actionUrl: 'u', approvalUrl });
-      assert.deepEqual(leafPaths(real).sort(), leafPaths(templateContext(e.type, [], 'u').sample).sort(), e.type);
+      assert.deepEqual(leafPaths(real).sort(), leafPaths(templateContext(e.type, [], singlePortal('u')).sample).sort(), e.type);
     }
   });
 });

@@ -4,6 +4,7 @@ import { brandSettings } from '../../src/db/queries/templates';
 import { EVENT_RULES } from '../../src/domain/events';
 import { ACCOUNT_TEMPLATES } from '../../src/domain/notifications/account';
 import { templateContext } from '../../src/domain/notifications/template-contexts';
+import { singlePortal } from '../../src/domain/portals';
 import { checkTemplateTexts, previewTemplate } from '../../src/domain/notifications/template-drafts';
 import { freshDatabase } from '../support/harness';
 
@@ -29,7 +30,7 @@ describe('db: the shipped templates and the context registry', () => {
     const templates = await db.models.NotificationTemplate.query().orderBy(['name', 'version']);
     assert.ok(templates.length >= 13);
     for (const t of templates) {
-      const context = templateContext(t.name, t.requiredContext, 'https://app.example.com');
+      const context = templateContext(t.name, t.requiredContext, singlePortal('https://app.example.com'));
       if (MUST_REGISTER.has(t.name)) assert.ok(context.registered, `${t.name} is in the registry`);
       assert.deepEqual(checkTemplateTexts(t.name, t, t.requiredContext, context, brand), {}, `${t.name} v${t.version}`);
       const preview = previewTemplate(t, context, brand);

@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createLogger } from '../../src/logger';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
 import { resolveTemporalCli, startTemporalDevServer, type DevServerHandle } from '../../src/embedded/temporal';
+import { coverableBundle } from './workflow-coverage';
 
 /**
  * The real services the integration suites share for one mocha run: an embedded PostgreSQL on a
@@ -45,7 +46,7 @@ export function stack(): Promise<Stack> {
       ),
       // With its Web UI: one suite checks in a browser what ops see there.
       freePort().then((uiPort) => startTemporalDevServer({ executable: temporalCli, namespace: 'default', uiPort })),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger }).then(coverableBundle),
     ]);
     return { pg, temporal, workflowBundle, temporalCli };
   })();

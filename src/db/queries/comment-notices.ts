@@ -3,6 +3,8 @@ import type { Db } from '..';
 import { COMMENT_NOTICE, COMMENT_TEMPLATE, commentContext, type CommentNoticeFacts } from '../../domain/comments';
 import { channelsFor } from '../../domain/notifications/channels';
 import { renderTemplate } from '../../domain/notifications/templates';
+import { portalLinks, type PortalUrls } from '../../domain/portals';
+import type { Role } from '../../domain/roles';
 import { activeTemplate, brandSettings } from './templates';
 
 export interface CommentNotice extends CommentNoticeFacts {
@@ -14,7 +16,7 @@ export interface CommentNotice extends CommentNoticeFacts {
  * The comment's other parties (domain/comments.ts): the active users of the repair's customer,
  * its assigned technician, and the admins who have written in the thread, never the author.
  */
-function recipientsOf(trx: Knex.Transaction, n: CommentNotice): Promise<{ id: number; username: string }[]> {
+function recipientsOf(trx: Knex.Transaction, n: CommentNotice): Promise<{ id: number; username: string; role: Role }[]> {
   return trx('users as u')
     .where('u.isActive', true)
     .whereNot('u.id', n.author.id)
@@ -32,7 +34,7 @@ function recipientsOf(trx: Knex.Transaction, n: CommentNotice): Promise<{ id: nu
         ),
     )
     .orderBy('u.id')
-    .select('u.id', 'u.username');
+    .select('u.id', 'u.username', 'u.role');
 }
 
 /**
@@ -40,12 +42,13 @@ function recipientsOf(trx: Knex.Transaction, n: CommentNotice): Promise<{ id: nu
  * One per comment and recipient (a unique key): written again, it inserts nothing twice. They are
  * LOW, so nothing is delivered by email or SMS and no delivery workflow is started.
  */
-export async function recordCommentNotices(db: Db, trx: Knex.Transaction, n: CommentNotice, appUrl: string): Promise<number> {
+export async function recordCommentNotices(db: Db, trx: Knex.Transaction, n: CommentNotice, portals: PortalUrls): Promise<number> {
   const recipients = await recipientsOf(trx, n);
   if (recipients.length === 0) return 0;
   const [template, brand] = await Promise.all([activeTemplate(db, trx, COMMENT_TEMPLATE), brandSettings(trx)]);
-  const actionUrl = `${appUrl}/repairs/${n.repair.id}`;
+  const portal = portalLinks(portals);
   const rows = recipients.map((r) => {
+    const actionUrl = portal.repairLink(r.role, n.repair.id);
     const rendered = renderTemplate(template, commentContext(n, { recipient: { username: r.username }, actionUrl }), brand);
     const content = {
       emailSubject: rendered.emailSubject,

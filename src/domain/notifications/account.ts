@@ -1,3 +1,4 @@
+import type { PortalLinks } from '../portals';
 import { channelsFor } from './channels';
 import type { Channel, DeliveryChannel, Priority } from './types';
 
@@ -78,7 +79,7 @@ export const ACCOUNT_SECRETS: Readonly<Record<AccountTemplate, readonly string[]
 };
 
 /** Samples shaped exactly like the senders' contexts, for checking and previewing template versions. */
-export const ACCOUNT_TEMPLATE_SAMPLES: Readonly<Record<AccountTemplate, (appUrl: string) => Record<string, unknown>>> = {
-  password_reset: (appUrl) => passwordResetContext('alex', `${appUrl}/reset-password?token=SAMPLE-TOKEN`, 3_600_000),
+export const ACCOUNT_TEMPLATE_SAMPLES: Readonly<Record<AccountTemplate, (links: PortalLinks) => Record<string, unknown>>> = {
+  password_reset: (links) => passwordResetContext('alex', links.passwordResetLink('customer', 'SAMPLE-TOKEN'), 3_600_000),
   address_verification: () => verificationContext('alex', { channel: 'email', address: 'alex@example.com' }, '123456', 600_000),
 };

@@ -1,6 +1,8 @@
-import { approvalLinkUrl, carriesApprovalLink, SAMPLE_APPROVAL_TOKEN } from '../approval-links';
+import { carriesApprovalLink, SAMPLE_APPROVAL_TOKEN } from '../approval-links';
 import { COMMENT_TEMPLATE, commentSample } from '../comments';
 import { EVENT_RULES, type EventType } from '../events';
+import { portalLinks, type PortalLinks, type PortalUrls } from '../portals';
+import type { Role } from '../roles';
 import { ACCOUNT_TEMPLATE_SAMPLES } from './account';
 import { digestListHtml, digestListText, type DigestItem } from './digest';
 import type { BrandSettings } from './templates';
@@ -48,10 +50,10 @@ export const digestContext = (username: string, count: number, day: string): Rec
 });
 
 export interface TemplateContextSpec {
-  /** A context shaped exactly like the sender's, with believable values. */
-  sample(appUrl: string): Record<string, unknown>;
+  /** A context shaped exactly like the sender's, with believable values (links into the recipient's portal). */
+  sample(links: PortalLinks): Record<string, unknown>;
   /** What the sender places after the body (the digest's list), shown by previews. */
-  appended?(appUrl: string): { html: string; text: string };
+  appended?(links: PortalLinks): { html: string; text: string };
 }
 
 const SAMPLE_REPAIR_ID = 1042;
@@ -81,29 +83,38 @@ const SAMPLE_PAYLOADS: Record<EventType, Record<string, unknown>> = {
   approval_escalation: base('PENDING'),
 };
 
+// Whom each event tells, as a role: a preview links into the portal its recipients use.
+const RECIPIENT_ROLES: Record<(typeof EVENT_RULES)[EventType]['recipients'], Role> = {
+  customer_users: 'customer',
+  technician: 'technician',
+  previous_technician: 'technician',
+  admins: 'admin',
+};
+
 const repairEventSpec = (type: EventType): TemplateContextSpec => ({
-  sample: (appUrl) =>
+  sample: (links) =>
     repairEventContext(SAMPLE_PAYLOADS[type], {
       repairId: SAMPLE_REPAIR_ID,
       recipient: { username: 'alex' },
-      actionUrl: `${appUrl}/repairs/${SAMPLE_REPAIR_ID}`,
-      ...(carriesApprovalLink(type) ? { approvalUrl: approvalLinkUrl(appUrl, SAMPLE_APPROVAL_TOKEN) } : {}),
+      actionUrl: links.repairLink(RECIPIENT_ROLES[EVENT_RULES[type].recipients], SAMPLE_REPAIR_ID),
+      ...(carriesApprovalLink(type) ? { approvalUrl: links.approvalLink(SAMPLE_APPROVAL_TOKEN) } : {}),
     }),
 });
 
-const SAMPLE_DIGEST_ITEMS = (appUrl: string): DigestItem[] => [
+// The digest's sample reader is a customer (alex), like the other samples.
+const SAMPLE_DIGEST_ITEMS = (links: PortalLinks): DigestItem[] => [
   {
     title: 'Work started on unit TRK-107',
     message: 'Our technician started repair #1042 on unit TRK-107.',
     priority: 'MEDIUM',
-    actionUrl: `${appUrl}/repairs/1042`,
+    actionUrl: links.repairLink('customer', 1042),
     createdAt: new Date('2026-12-01T09:30:00Z'),
   },
   {
     title: 'Repair completed: unit TRK-88',
     message: 'Repair #1038 on unit TRK-88 is complete. Cost: $40.00, to pay: $40.00.',
     priority: 'HIGH',
-    actionUrl: `${appUrl}/repairs/1038`,
+    actionUrl: links.repairLink('customer', 1038),
     createdAt: new Date('2026-12-01T08:10:00Z'),
   },
 ];
@@ -112,9 +123,9 @@ export const TEMPLATE_CONTEXTS: Readonly<Record<string, TemplateContextSpec>> = 
   ...Object.fromEntries((Object.keys(EVENT_RULES) as EventType[]).map((type) => [type, repairEventSpec(type)])),
   daily_digest: {
     sample: () => digestContext('alex', 2, '2026-12-01'),
-    appended: (appUrl) => ({
-      html: digestListHtml(SAMPLE_DIGEST_ITEMS(appUrl), 0, appUrl),
-      text: digestListText(SAMPLE_DIGEST_ITEMS(appUrl), 0, appUrl),
+    appended: (links) => ({
+      html: digestListHtml(SAMPLE_DIGEST_ITEMS(links), 0, links.portalUrl('customer')),
+      text: digestListText(SAMPLE_DIGEST_ITEMS(links), 0, links.portalUrl('customer')),
     }),
   },
   ...Object.fromEntries(Object.entries(ACCOUNT_TEMPLATE_SAMPLES).map(([name, sample]) => [name, { sample }])),
@@ -171,11 +182,12 @@ export interface TemplateContext {
 }
 
 /** The context a template is rendered with, from the registry or, unregistered, from its requiredContext. */
-export function templateContext(name: string, requiredContext: readonly string[], appUrl: string): TemplateContext {
+export function templateContext(name: string, requiredContext: readonly string[], portals: PortalUrls): TemplateContext {
   const spec = has(TEMPLATE_CONTEXTS, name) ? TEMPLATE_CONTEXTS[name] : undefined;
   if (spec) {
-    const sample = spec.sample(appUrl);
-    return { registered: true, sample, variables: [...leafPaths(sample), ...BRAND_VARIABLES], appended: spec.appended?.(appUrl) };
+    const links = portalLinks(portals);
+    const sample = spec.sample(links);
+    return { registered: true, sample, variables: [...leafPaths(sample), ...BRAND_VARIABLES], appended: spec.appended?.(links) };
   }
   const own = requiredContext.filter((p) => !p.startsWith('brand.'));
   const sample: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { EVENT_RULES } from '../../../src/domain/events';
+import { singlePortal } from '../../../src/domain/portals';
 import {
   BRAND_VARIABLES,
   leafPaths,
@@ -12,6 +13,7 @@ import { checkTemplateTexts, previewTemplate, type TemplateTexts } from '../../.
 import { BRAND, bodyOf } from './template-fixtures';
 
 const APP = 'https://app.example.com';
+const PORTALS = singlePortal(APP);
 const at = { repairId: 5, recipient: { username: 'alex' }, actionUrl: `${APP}/repairs/5` };
 const texts = (over: Partial<TemplateTexts> = {}): TemplateTexts => ({
   title: 'Repair #{{repair.id}} denied',
@@ -53,7 +55,7 @@ describe('domain/notifications/template-contexts', () => {
     });
 
     it('offers each event exactly its payload, the repair, recipient, link and brand', () => {
-      const denied = templateContext('repair_denied', [], APP);
+      const denied = templateContext('repair_denied', [], PORTALS);
       assert.equal(denied.registered, true);
       assert.deepEqual(
         denied.variables.sort(),
@@ -72,23 +74,23 @@ describe('domain/notifications/template-contexts', () => {
           'unitNumber',
         ].sort(),
       );
-      assert.ok(!templateContext('work_started', [], APP).variables.includes('cost'), 'work_started has no cost');
-      assert.ok(templateContext('work_completed', [], APP).variables.includes('discountedCost'));
+      assert.ok(!templateContext('work_started', [], PORTALS).variables.includes('cost'), 'work_started has no cost');
+      assert.ok(templateContext('work_completed', [], PORTALS).variables.includes('discountedCost'));
       assert.deepEqual(
-        templateContext('daily_digest', [], APP).variables.sort(),
+        templateContext('daily_digest', [], PORTALS).variables.sort(),
         [...BRAND_VARIABLES, 'count', 'date', 'recipient.username'].sort(),
       );
     });
 
     it('gives a template it does not know only its requiredContext and brand.*, with a sample built from them', () => {
-      const c = templateContext('welcome_letter', ['recipient.username', 'resetUrl', 'brand.companyName'], APP);
+      const c = templateContext('welcome_letter', ['recipient.username', 'resetUrl', 'brand.companyName'], PORTALS);
       assert.equal(c.registered, false);
       assert.deepEqual(c.variables, ['recipient.username', 'resetUrl', ...BRAND_VARIABLES]);
       assert.deepEqual(c.sample, { recipient: { username: '[recipient.username]' }, resetUrl: '[resetUrl]' });
     });
 
     it('does not mistake an inherited property name for a registered template', () => {
-      assert.equal(templateContext('constructor', [], APP).registered, false);
+      assert.equal(templateContext('constructor', [], PORTALS).registered, false);
     });
   });
 
@@ -107,7 +109,7 @@ describe('domain/notifications/template-contexts', () => {
 
   describe('checkTemplateTexts', () => {
     const check = (t: TemplateTexts, required = REQUIRED, name = 'repair_denied') =>
-      checkTemplateTexts(name, t, required, templateContext(name, required, APP), BRAND);
+      checkTemplateTexts(name, t, required, templateContext(name, required, PORTALS), BRAND);
 
     it('accepts texts that use only what the context provides', () => {
       assert.deepEqual(check(texts({ emailHtml: '<p>{{ recipient.username }}, {{brand.footerText}} {{ repair.status }}</p>' })), {});
@@ -147,7 +149,7 @@ describe('domain/notifications/template-contexts', () => {
 
   describe('previewTemplate', () => {
     const tpl = { ...texts(), name: 'repair_denied', version: 3, requiredContext: REQUIRED };
-    const ctx = templateContext('repair_denied', REQUIRED, APP);
+    const ctx = templateContext('repair_denied', REQUIRED, PORTALS);
 
     it('renders all fields with the sample, escaping values in the HTML', () => {
       const r = previewTemplate(tpl, ctx, BRAND, { reason: '<b>too long</b> & "wide"' });
@@ -167,7 +169,7 @@ describe('domain/notifications/template-contexts', () => {
     });
 
     it("appends the digest's list to a digest preview", () => {
-      const digest = templateContext('daily_digest', [], APP);
+      const digest = templateContext('daily_digest', [], PORTALS);
       const r = previewTemplate(
         {
           ...texts({ emailHtml: '<p>Hello {{recipient.username}}</p>', emailText: 'Hello' }),
@@ -185,7 +187,7 @@ describe('domain/notifications/template-contexts', () => {
   });
 
   it('registers the announcement template with what its sender renders it with', () => {
-    const ctx = templateContext('announcement', ['title', 'message'], 'https://app.example');
+    const ctx = templateContext('announcement', ['title', 'message'], singlePortal('https://app.example'));
     assert.equal(ctx.registered, true);
     for (const v of ['title', 'message', 'recipient.username']) assert.ok(ctx.variables.includes(v), v);
   });
