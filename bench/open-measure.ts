@@ -202,19 +202,20 @@ export async function remindersRecorded(db: Db, repairIds: number[]): Promise<nu
 }
 
 /**
- * Emails sent (delivery logs of channel email, status sent, by the second they were written), over
+ * Emails sent (delivery logs of channel email, status sent, by the second the answer was recorded,
+ * `updated_at`, or the attempt began just before the call, `created_at`), over
  * [from, to] or the whole run: the most in one calendar second, and the most per second over any
  * 5 and 10 consecutive seconds (a token bucket lets a burst through after a quiet spell).
  */
-export async function emailsPerSecond(db: Db, from?: number, to?: number) {
+export async function emailsPerSecond(db: Db, from?: number, to?: number, column: 'updated_at' | 'created_at' = 'updated_at') {
   const q = db
     .knex('delivery_logs')
-    .select(db.knex.raw("extract(epoch from date_trunc('second', updated_at))::bigint as s"))
+    .select(db.knex.raw(`extract(epoch from date_trunc('second', ${column}))::bigint as s`))
     .count<{ s: string; n: string }[]>('* as n')
     .where({ channel: 'email', status: 'sent' })
     .groupBy('s');
-  if (from !== undefined) q.where('updated_at', '>=', new Date(from));
-  if (to !== undefined) q.where('updated_at', '<=', new Date(to));
+  if (from !== undefined) q.where(column, '>=', new Date(from));
+  if (to !== undefined) q.where(column, '<=', new Date(to));
   const per = new Map((await q).map((r) => [Number(r.s), Number(r.n)]));
   const seconds = [...per.keys()];
   const total = [...per.values()].reduce((a, b) => a + b, 0);

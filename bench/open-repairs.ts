@@ -208,7 +208,11 @@ async function run(opts: Options, processes: Processes) {
   const sentAt = win.lastSent ?? Date.now();
   const firing = stormMoves.filter((m) => m.at >= first && m.at <= last);
   const afterFirst = stormMoves.filter((m) => m.at >= first);
-  const ses = { wholeRun: await emailsPerSecond(stack.db), storm: await emailsPerSecond(stack.db, first, sentAt) };
+  const ses = {
+    wholeRun: await emailsPerSecond(stack.db),
+    storm: await emailsPerSecond(stack.db, first, sentAt),
+    wholeRunByAttemptStart: await emailsPerSecond(stack.db, undefined, undefined, 'created_at'),
+  };
   const ratio = (a: ReturnType<typeof moveStats>, k: 'moves' | 'approve' | 'start' | 'complete') => ({
     p50: round(a[k].p50Ms / rest.latency[k].p50Ms, 2),
     p99: round(a[k].p99Ms / rest.latency[k].p99Ms, 2),

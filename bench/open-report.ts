@@ -32,7 +32,8 @@ export function report(opts: Options, f: Figures) {
   console.log(`  per repair: ${JSON.stringify(r.perRepair)}; escalations ${r.escalations}`);
   console.log(
     `SES: max ${f.ses.wholeRun.maxPerSecond} emails/s over the run in one second, ${f.ses.wholeRun.maxPerSecondOver5s}/s over 5 s, ${f.ses.wholeRun.maxPerSecondOver10s}/s over 10 s (limit ${f.ses.ratePerSecond}/s, held every second: ${f.ses.heldEverySecond}, over 10 s: ${f.ses.heldOver10s}); ` +
-      `${f.ses.storm.total} emails from the first reminder to the last sent`,
+      `${f.ses.storm.total} emails from the first reminder to the last sent; by attempt start: max ${f.ses.wholeRunByAttemptStart.maxPerSecond}/s, ` +
+      `${f.ses.wholeRunByAttemptStart.maxPerSecondOver10s}/s over 10 s`,
   );
   console.log(
     `worker peak RSS ${f.worker.peakRssMb} MB (workflow cache ${f.worker.defaultMaxCachedWorkflows}); load ${JSON.stringify(f.loadAtStart)} → ${JSON.stringify(f.loadAtEnd)}`,
