@@ -13,7 +13,7 @@ import { percentile } from './support';
  */
 
 /** Kilobytes from /proc/<pid>/status (VmHWM = peak resident set, VmRSS = current). */
-function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
+export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : null;

@@ -63,6 +63,8 @@ export class Processes {
   private db: Db | undefined;
   private readonly procs: Proc[] = [];
   private cleaning: Promise<void> | undefined;
+  private apiEnv: Record<string, string> | undefined;
+  private apiProc: Proc | undefined;
 
   private constructor(
     readonly tmp: string,
@@ -114,8 +116,15 @@ export class Processes {
     return proc;
   }
 
-  /** PostgreSQL and Temporal here, then the worker, the API and the no-op worker as processes. */
-  async start(opts: Options, logger: Logger): Promise<BenchStack> {
+  /**
+   * PostgreSQL and Temporal here, then the worker, the API and the no-op worker as processes;
+   * `extraEnv` is added to both product processes' environment (a bench's own settings).
+   */
+  async start(
+    opts: Pick<Options, 'temporalDb' | 'serverTuning' | 'sesRate'>,
+    logger: Logger,
+    extraEnv: Record<string, string> = {},
+  ): Promise<BenchStack> {
     const { tmp } = this;
     const [pgPort, tPort, metricsPort, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     say(`starting embedded PostgreSQL (:${pgPort}) and the Temporal dev server (:${tPort}, metrics :${metricsPort}) in ${tmp}`);
@@ -148,7 +157,9 @@ export class Processes {
       SCHEDULES_ENABLED: 'false',
       HOST: '127.0.0.1',
       PORT: String(apiPort),
+      ...extraEnv,
     };
+    this.apiEnv = common;
 
     // The worker first (it migrates and seeds), then the API (whose migrate/seed then finds nothing to do).
     say('starting the worker process (src/bin/worker.ts)');
@@ -161,10 +172,8 @@ export class Processes {
       });
       return (r.pollers?.length ?? 0) > 0;
     });
-    say('starting the API process (src/bin/api.ts)');
-    const apiProc = this.spawnNode('api', 'src/bin/api.ts', common);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitFor('the API to answer /api/health', apiProc, async () => (await fetch(`${apiUrl}/api/health`)).ok);
+    const apiProc = await this.startApi(apiUrl, {});
     const noopQueue = 'bench-noop';
     let noopReady = false;
     const noopProc = this.spawnNode(
@@ -179,5 +188,18 @@ export class Processes {
     await waitFor('the no-op worker', noopProc, () => Promise.resolve(noopReady));
     this.db = createDb(databaseUrl, 2);
     return { env, db: this.db, apiUrl, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, apiProc, workerProc, noopQueue };
+  }
+
+  private async startApi(apiUrl: string, env: Record<string, string>): Promise<Proc> {
+    say('starting the API process (src/bin/api.ts)');
+    const proc = (this.apiProc = this.spawnNode('api', 'src/bin/api.ts', { ...this.apiEnv, ...env }));
+    await waitFor('the API to answer /api/health', proc, async () => (await fetch(`${apiUrl}/api/health`)).ok);
+    return proc;
+  }
+
+  /** Stops the API process and starts another on the same port with `env` on top of the first one's. */
+  async restartApi(apiUrl: string, env: Record<string, string>): Promise<Proc> {
+    if (this.apiProc) await stopProc(this.apiProc);
+    return this.startApi(apiUrl, env);
   }
 }
