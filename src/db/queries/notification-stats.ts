@@ -33,7 +33,10 @@ export async function notificationStats(knex: Knex): Promise<NotificationStats> 
        select ${SUMS.replace(/ as \w+/g, '')} from gone
        returning total, unread, urgent, email_sent as "emailSent", sms_sent as "smsSent"`,
     );
-    return folded.rows[0] as NotificationStats;
+    const sums = folded.rows[0];
+    // An aggregate without GROUP BY always yields one row, so the insert always returns one.
+    if (!sums) throw new Error('folding the notification counts returned no row');
+    return sums;
   });
   return { total: row.total, unread: row.unread, urgent: row.urgent, emailSent: row.emailSent, smsSent: row.smsSent };
 }

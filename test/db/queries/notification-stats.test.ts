@@ -118,7 +118,7 @@ describe('db: notificationStats (counts kept by triggers, not a scan)', () => {
         await Promise.allSettled(
           steps.map(([o, rollBack]) =>
             db.knex.transaction(async (trx) => {
-              await run(o, trx as unknown as typeof db.knex);
+              await run(o, trx);
               if (rollBack) throw new Error('rolled back');
             }),
           ),
