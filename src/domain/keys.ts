@@ -80,6 +80,8 @@ export const keys = {
     templateVersions: (name: string) => `template:${name}`,
     /** A month's SMS spend: "is there room?" and "claim it" are one step for the batches checking it. */
     smsBudget: (monthStart: Date) => `sms-budget:${monthStart.toISOString().slice(0, 7)}`,
+    /** Folding the notification count deltas into one row: one fold at a time (readers never wait for it). */
+    notificationCounts: 'notification-counts',
     /** Automatic assignments (a fixed bigint, not hashed): concurrent picks see each other's load. */
     assignment: 0x5245_5041, // "REPA"
     /**

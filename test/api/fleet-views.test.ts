@@ -158,6 +158,26 @@ describe('api: the repair list as a fleet view (filters, search, sort)', () => {
     assert.deepEqual(await names('', w.tokens.tech2), ['b3', 'b1', 'a4', 'a3', 'a1']);
   });
 
+  it('counts in total what it lists, for every role and filter (a REQUESTED repair of the technician once)', async () => {
+    const queries = [
+      '',
+      'status=REQUESTED',
+      'status=PENDING',
+      `technicianId=${w.ids.tech2}`,
+      `customerId=${w.ids.fleetB}`,
+      'q=trk',
+      'batchId=lot-7',
+    ];
+    for (const token of [w.tokens.admin, w.tokens.customer, w.tokens.technician, w.tokens.tech2]) {
+      for (const q of queries) {
+        const res = await list(q, token);
+        assert.equal(res.total, res.items.length, `${q}: total ${res.total}, ${res.items.length} listed`);
+      }
+    }
+    // b1 is REQUESTED and tech2's own: counted once in each of its two parts would make 6.
+    assert.equal((await list('', w.tokens.tech2)).total, 5);
+  });
+
   it('refuses bad filters with a 400 naming the field, for the list and the CSV alike', async () => {
     for (const path of ['/api/repairs', '/api/repairs.csv']) {
       assert.deepEqual(await bad('createdFrom=2026-11-05T00:00:00Z&createdTo=2026-11-01T00:00:00Z', path), {

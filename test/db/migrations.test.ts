@@ -15,6 +15,7 @@ const TABLES = [
   'event_tickets',
   'live_events',
   'login_throttle',
+  'notification_counts',
   'notification_digests',
   'notification_events',
   'notification_preferences',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { boundedTotal, type BoundedTotal } from '../../db/queries/bounded-total';
+import { notificationStats } from '../../db/queries/notification-stats';
 import { retryDelivery } from '../../use-cases/retry-delivery';
 import { retryDeliveries } from '../../use-cases/retry-deliveries';
 import { bigIdParam } from '../common/schemas';
@@ -13,7 +15,7 @@ import {
   deliveryLogSchema,
   outboxMessageSchema,
   outboxQuery,
-  pageOf,
+  searchPageOf,
   presentAdminNotification,
   presentDeliveryLog,
   presentOutboxMessage,
@@ -21,6 +23,8 @@ import {
 } from './schema';
 
 const ADMIN = ['admin'] as const;
+
+const totalOf = (t: BoundedTotal) => ({ total: t.total, totalExact: t.exact });
 
 export const adminNotificationRoutes: AnyRoute[] = [
   defineRoute({
@@ -30,18 +34,8 @@ export const adminNotificationRoutes: AnyRoute[] = [
     summary: 'Counts over all notifications: total, unread, urgent, sent by email, sent by SMS',
     access: ADMIN,
     response: statsSchema,
-    handler: async (_req, { db }) => {
-      // Aliases are snake_case: the knex mappers turn result keys (not raw SQL) into camelCase.
-      const row = await db
-        .knex('notifications')
-        .first<z.output<typeof statsSchema>>(
-          db.knex.raw(
-            "count(*) as total, count(*) filter (where not is_read) as unread, count(*) filter (where priority = 'URGENT') as urgent, " +
-              'count(*) filter (where email_sent) as email_sent, count(*) filter (where sms_sent) as sms_sent',
-          ),
-        );
-      return { total: row.total, unread: row.unread, urgent: row.urgent, emailSent: row.emailSent, smsSent: row.smsSent };
-    },
+    // From the counts the triggers keep (migration 20261203130000), not a scan of every notification.
+    handler: (_req, { db }) => notificationStats(db.knex),
   }),
   defineRoute({
     method: 'get',
@@ -50,15 +44,21 @@ export const adminNotificationRoutes: AnyRoute[] = [
     summary: "Every user's notifications, newest first; filter by user, repair, category, priority and createdAt (from/to, inclusive)",
     access: ADMIN,
     query: adminNotificationQuery,
-    response: pageOf(adminNotificationSchema),
+    response: searchPageOf(adminNotificationSchema),
     handler: async ({ query }, { db }) => {
-      const { results, total } = await notificationSearch(db, query)
-        .orderBy([
-          { column: 'createdAt', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .page(query.page - 1, query.pageSize);
-      return { items: results.map(presentAdminNotification), page: query.page, pageSize: query.pageSize, total };
+      const search = notificationSearch(db, query);
+      const [results, total] = await Promise.all([
+        search
+          .clone()
+          .orderBy([
+            { column: 'createdAt', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        boundedTotal(db.knex, search.toKnexQuery()),
+      ]);
+      return { items: results.map(presentAdminNotification), page: query.page, pageSize: query.pageSize, ...totalOf(total) };
     },
   }),
   defineRoute({
@@ -70,12 +70,18 @@ export const adminNotificationRoutes: AnyRoute[] = [
       'notificationId, errorCode and createdAt (from/to, inclusive)',
     access: ADMIN,
     query: deliveryLogQuery,
-    response: pageOf(deliveryLogSchema),
+    response: searchPageOf(deliveryLogSchema),
     handler: async ({ query }, { db }) => {
-      const { results, total } = await deliveryLogSearch(db, query)
-        .orderBy('id', 'desc')
-        .page(query.page - 1, query.pageSize);
-      return { items: results.map(presentDeliveryLog), page: query.page, pageSize: query.pageSize, total };
+      const search = deliveryLogSearch(db, query);
+      const [results, total] = await Promise.all([
+        search
+          .clone()
+          .orderBy('id', 'desc')
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        boundedTotal(db.knex, search.toKnexQuery()),
+      ]);
+      return { items: results.map(presentDeliveryLog), page: query.page, pageSize: query.pageSize, ...totalOf(total) };
     },
   }),
   defineRoute({
@@ -113,19 +119,24 @@ export const adminNotificationRoutes: AnyRoute[] = [
     summary: "The local transport's sent messages, newest first; filter by notificationId, channel and recipient (to)",
     access: ADMIN,
     query: outboxQuery,
-    response: pageOf(outboxMessageSchema),
+    response: searchPageOf(outboxMessageSchema),
     handler: async ({ query }, { db }) => {
       const q = db.models.OutboxMessage.query();
       if (query.notificationId !== undefined) q.where('notificationId', query.notificationId);
       if (query.channel) q.where('channel', query.channel);
       if (query.to) q.where('to', query.to);
-      const { results, total } = await q
-        .orderBy([
-          { column: 'sentAt', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .page(query.page - 1, query.pageSize);
-      return { items: results.map(presentOutboxMessage), page: query.page, pageSize: query.pageSize, total };
+      const [results, total] = await Promise.all([
+        q
+          .clone()
+          .orderBy([
+            { column: 'sentAt', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        boundedTotal(db.knex, q.toKnexQuery()),
+      ]);
+      return { items: results.map(presentOutboxMessage), page: query.page, pageSize: query.pageSize, ...totalOf(total) };
     },
   }),
 ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXACT_TOTAL_UP_TO } from '../../db/queries/bounded-total';
 import { bigRecordIdText, recordIdText } from '../../domain/ids';
 import type { DeliveryLog, Notification, OutboxMessage } from '../../db/models';
 import { CATEGORIES, PRIORITIES } from '../../domain/notifications/types';
@@ -120,6 +121,13 @@ export const outboxMessageSchema = z.object({
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+
+/** A page of an admin search over a table that grows for years: its total is bounded (src/db/queries/bounded-total.ts). */
+export const searchPageOf = <T extends z.ZodType>(item: T) =>
+  pageOf(item).extend({
+    total: z.number().int().describe(`exact up to ${EXACT_TOTAL_UP_TO} matches; beyond, PostgreSQL's estimate`),
+    totalExact: z.boolean().describe(`false when more than ${EXACT_TOTAL_UP_TO} matched and total is an estimate`),
+  });
 
 export function presentDeliveryLog(l: DeliveryLog): z.output<typeof deliveryLogSchema> {
   return {

@@ -54,16 +54,8 @@ export const repairCsvQuery = listQuery.omit({ page: true, pageSize: true }).ext
 
 export type RepairFilters = z.output<typeof repairCsvQuery>;
 
-/**
- * The repairs `user` may see, narrowed by `filters`, in the requested order. Filters are AND-ed
- * with the caller's visibility, so they can only narrow it: a customer asking for another
- * customer's id gets nothing, as for any filter that matches nothing (and learns nothing about it).
- */
-export function visibleRepairs<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB, user: AuthUser, filters: RepairFilters): QB {
-  if (user.role === 'customer') qb.where('repairs.customerId', user.customerId ?? -1);
-  if (user.role === 'technician') {
-    qb.where((w) => w.where('repairs.status', 'REQUESTED').orWhere('repairs.technicianId', user.technicianId ?? -1));
-  }
+/** The filters alone (AND-ed onto whatever visibility the caller has). */
+function narrowed<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB, filters: RepairFilters): QB {
   if (filters.status) qb.where('repairs.status', filters.status);
   if (filters.unitNumber) qb.where('repairs.unitNumber', filters.unitNumber);
   if (filters.customerId !== undefined) qb.where('repairs.customerId', filters.customerId);
@@ -75,6 +67,20 @@ export function visibleRepairs<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB
     const pattern = substringPattern(filters.q);
     qb.where((w) => w.whereILike('repairs.unitNumber', pattern).orWhereILike('repairs.description', pattern));
   }
+  return qb;
+}
+
+/**
+ * The repairs `user` may see, narrowed by `filters`, in the requested order. Filters are AND-ed
+ * with the caller's visibility, so they can only narrow it: a customer asking for another
+ * customer's id gets nothing, as for any filter that matches nothing (and learns nothing about it).
+ */
+export function visibleRepairs<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB, user: AuthUser, filters: RepairFilters): QB {
+  if (user.role === 'customer') qb.where('repairs.customerId', user.customerId ?? -1);
+  if (user.role === 'technician') {
+    qb.where((w) => w.where('repairs.status', 'REQUESTED').orWhere('repairs.technicianId', user.technicianId ?? -1));
+  }
+  narrowed(qb, filters);
   const descending = filters.sort.startsWith('-');
   const key = (descending ? filters.sort.slice(1) : filters.sort) as (typeof SORT_KEYS)[number];
   const direction = descending ? 'desc' : 'asc';
@@ -82,4 +88,29 @@ export function visibleRepairs<QB extends QueryBuilder<Repair, Repair[]>>(qb: QB
   // A total order, so pages neither repeat nor skip rows that tie on the sort key.
   if (key !== 'id') qb.orderBy('repairs.id', direction);
   return qb;
+}
+
+/**
+ * How many repairs `visibleRepairs` lists. A technician's "REQUESTED or mine" is counted as two
+ * disjoint parts, REQUESTED and their own in any other status, each an index-only count (status;
+ * technician_id, status): counted as one OR, PostgreSQL scans the whole technician index, 37 ms at
+ * 200,000 repairs (bench:scale), for a technician whose own repairs are a hundred.
+ */
+export async function countVisibleRepairs(Model: typeof Repair, user: AuthUser, filters: RepairFilters): Promise<number> {
+  const count = async (qb: QueryBuilder<Repair, Repair[]>) => {
+    const row = (await narrowed(qb, filters).count({ n: '*' }).first()) as unknown as { n: number };
+    return Number(row.n);
+  };
+  if (user.role === 'technician') {
+    const [requested, own] = await Promise.all([
+      count(Model.query().where('repairs.status', 'REQUESTED')),
+      count(
+        Model.query()
+          .where('repairs.technicianId', user.technicianId ?? -1)
+          .whereNot('repairs.status', 'REQUESTED'),
+      ),
+    ]);
+    return requested + own;
+  }
+  return count(user.role === 'customer' ? Model.query().where('repairs.customerId', user.customerId ?? -1) : Model.query());
 }

@@ -7,7 +7,7 @@ import { createCustomerRepair, createStaffRepair } from '../../use-cases/create-
 import { idParam } from '../common/schemas';
 import { photoCountsOf, presentRepairDetail } from '../photos/present';
 import { defineRoute, parseRequest, type AnyRoute } from '../route';
-import { repairListQuery, visibleRepairs } from './list-query';
+import { countVisibleRepairs, repairListQuery, visibleRepairs } from './list-query';
 import { performMove, visibleRepair } from './moves';
 import { createRepairBody, historyEntry, repairDetail, repairListItem, repairSchema } from './schema';
 import { completeBody } from '../../domain/work-order-schemas';
@@ -86,7 +86,12 @@ export const repairRoutes: AnyRoute[] = [
     query: repairListQuery,
     response: z.object({ items: z.array(repairListItem), page: z.number(), pageSize: z.number(), total: z.number() }),
     handler: async ({ query, user }, { db }) => {
-      const { results, total } = await visibleRepairs(db.models.Repair.query(), user, query).page(query.page - 1, query.pageSize);
+      const [results, total] = await Promise.all([
+        visibleRepairs(db.models.Repair.query(), user, query)
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        countVisibleRepairs(db.models.Repair, user, query),
+      ]);
       const photoCount = await photoCountsOf(db, results);
       const items = results.map((r) => ({
         ...r.toRecord(),

@@ -1,14 +1,24 @@
 import type { Knex } from 'knex';
 import { ACTIVE_STATUSES } from '../../domain/repair';
 
-/** Technicians joined to their users, with `activeRepairs` = repairs in an active status. */
+/**
+ * Technicians joined to their users, with `activeRepairs` = repairs in an active status. The
+ * active repairs are counted first, per technician, from the partial index that holds only them
+ * (migration 20261203130200), then joined: joining every repair to the technicians and grouping
+ * read all 200,000 repairs at 100× in bench:scale (130-170 ms) for 20,000 active ones.
+ */
 export function technicianLoadQuery(knex: Knex | Knex.Transaction): Knex.QueryBuilder {
+  const active = knex('repairs')
+    .whereIn('status', [...ACTIVE_STATUSES])
+    .whereNotNull('technician_id')
+    .groupBy('technician_id')
+    .select('technician_id', knex.raw('count(*) as n'))
+    .as('a');
   return knex('technicians as t')
     .join('users as u', 'u.id', 't.user_id')
-    .leftJoin('repairs as r', (j) => j.on('r.technician_id', 't.id').onIn('r.status', [...ACTIVE_STATUSES]))
-    .groupBy('t.id', 'u.id')
+    .leftJoin(active, 'a.technician_id', 't.id')
     .orderBy('t.id')
-    .count({ activeRepairs: 'r.id' });
+    .select({ activeRepairs: knex.raw('coalesce(a.n, 0)') });
 }
 
 /**
