@@ -1,10 +1,9 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { ActivityFailure, continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
 import type { DeliveryOptions } from '../domain/notifications/delivery';
-import { DIGEST_SEND_TIMEOUT_MS } from '../domain/notifications/digest';
 import { digestRunStart, dueDigestZones, stillDigestDay, type DueZone } from '../domain/notifications/digest-schedule';
-import type { DigestTotals } from './digest';
+import { digestSender, type DigestTotals } from './digest';
 
 /** The digest's own send timeout replaces `attemptTimeoutMs` (see DIGEST_SEND_TIMEOUT_MS). */
 export interface LocalDigestInput extends Pick<DeliveryOptions, 'emailTaskQueue' | 'maxAttempts' | 'retryInitialMs'> {
@@ -67,11 +66,7 @@ export async function localDigestWorkflow(input: LocalDigestInput): Promise<Loca
   }
   const dayOf = new Map(zones.map((z) => [z.timeZone, z.day]));
   const totals: DigestTotals = { ...(input.resume?.totals ?? { sent: 0, alreadySent: 0, empty: 0, failed: 0 }) };
-  const { sendDigest } = proxyActivities<RepairActivities>({
-    taskQueue: input.emailTaskQueue,
-    startToCloseTimeout: DIGEST_SEND_TIMEOUT_MS,
-    retry: { maximumAttempts: input.maxAttempts, initialInterval: input.retryInitialMs, backoffCoefficient: 2 },
-  });
+  const send = digestSender(input, concurrency, totals);
 
   let after = input.resume?.afterUserId ?? 0;
   while (zones.length > 0) {
@@ -81,23 +76,7 @@ export async function localDigestWorkflow(input: LocalDigestInput): Promise<Loca
       afterUserId: after,
       limit: pageSize,
     });
-    for (let i = 0; i < page.length; i += concurrency) {
-      await Promise.all(
-        page.slice(i, i + concurrency).map(async ({ userId, timeZone }) => {
-          try {
-            const outcome = await sendDigest({ userId, day: dayOf.get(timeZone) as string, windowEnd });
-            if (outcome.status === 'sent') totals.sent++;
-            else if (outcome.status === 'already_sent' || outcome.status === 'in_progress') totals.alreadySent++;
-            else if (outcome.status === 'empty') totals.empty++;
-            else totals.failed++;
-          } catch (err) {
-            // One user's failure (already in the digest row) must not cost everyone else their digest.
-            if (!(err instanceof ActivityFailure)) throw err;
-            totals.failed++;
-          }
-        }),
-      );
-    }
+    await send(page.map(({ userId, timeZone }) => ({ userId, day: dayOf.get(timeZone) as string, windowEnd })));
     if (page.length < pageSize) break;
     after = (page.at(-1) as { userId: number }).userId;
     if (workflowInfo().historyLength > HISTORY_BUDGET) {
