@@ -54,6 +54,7 @@ async function main() {
       smsBudget: { monthlyUsd: 1, costEstimateUsd: 0 },
       passwordResetTtlMs: 1,
       approvalLinkTtlMs: 1,
+      emailPacing: { perSecond: 1000 },
       digest: { maxItems: 50 },
     });
     // 13:00 UTC: 09:00 on the US east coast (the busiest hour of this population).

@@ -2,14 +2,17 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DeliveryOutcome, Suppression } from '../domain/notifications/delivery';
 import type { DeliveryChannel } from '../domain/notifications/types';
 import type { ActivityDeps } from './deps';
-import { metric, recordFailure } from '../transports/metrics';
+import { recordFailure } from '../transports/metrics';
+import { claimGroups } from '../domain/notifications/send-pacing';
 import { createDeliveryLogs, nextAttempt, type Candidate, type NewLog } from './delivery-logs';
 import { SMS_BUDGET_REASON } from '../domain/notifications/sms-budget';
-import { outcomeNotRecorded, withRetries } from './record-outcome';
-import { DeliveryError, type SendResult } from '../transports/types';
+import { createEmailPacing, noSlotYet } from './email-pacing';
+import { createSender } from './send-one';
 
 /** How many sends of one batch run at once: enough to overlap provider calls, few enough to share the pool. */
 const BATCH_PARALLELISM = 4;
+/** Emails whose slots fall this close together are claimed in one statement. */
+const CLAIM_WINDOW_MS = 50;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -25,9 +28,53 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 /** Sending: each attempt claimed, sent and logged, never twice per notification and channel. */
-export function createDeliveryActivities({ db, transport, metrics, smsBudget }: ActivityDeps) {
+export function createDeliveryActivities({ db, transport, metrics, smsBudget, emailPacing }: ActivityDeps) {
   const { Notification, DeliveryLog } = db.models;
   const { appendLog, finish, claimRow, budgetedSmsRows, insertLogs } = createDeliveryLogs({ db, smsBudget });
+  const sendOne = createSender(transport, metrics, finish, () => Context.current().info.attempt);
+  const pacing = createEmailPacing({ db, emailPacing });
+
+  /**
+   * Emails at the shared SES pace: slots for all of them in one reservation, then each claimed
+   * only just before its slot (with the others due within `CLAIM_WINDOW_MS`) and sent at it. Those
+   * that found no slot this attempt can still use end as retryable failures.
+   */
+  async function paceEmails(
+    candidates: Candidate[],
+    attemptStartedAt: number,
+    send: (c: Candidate, logId: number) => Promise<void>,
+    out: Map<number, DeliveryOutcome | Error>,
+  ): Promise<void> {
+    const slots = await pacing.reserve(candidates.length, attemptStartedAt);
+    const paced = candidates.slice(0, slots.at.length);
+    for (const c of candidates.slice(slots.at.length)) out.set(c.n.id, noSlotYet(candidates.length - paced.length, emailPacing.perSecond));
+    const groups = claimGroups(slots.at, CLAIM_WINDOW_MS);
+    const groupOf = new Map(groups.flatMap((g, gi) => g.map((i) => [i, gi] as const)));
+    const claimed = new Map<number, Promise<Map<number, number>>>();
+    const claimGroup = (gi: number) => {
+      let claim = claimed.get(gi);
+      if (!claim) {
+        const members = groups[gi]!;
+        claim = (async () => {
+          await slots.waitUntil(slots.at[members[0]!]!);
+          const written = await insertLogs(
+            db.knex,
+            members.map((i) => claimRow(paced[i]!, 'email')),
+          );
+          return new Map(written.map((r) => [r.notificationId, r.id]));
+        })();
+        claimed.set(gi, claim);
+      }
+      return claim;
+    };
+    const order = paced.map((_, i) => i);
+    await mapLimit(order, BATCH_PARALLELISM, async (i) => {
+      const c = paced[i]!;
+      const logId = (await claimGroup(groupOf.get(i)!)).get(c.n.id)!;
+      await slots.waitUntil(slots.at[i]!);
+      await send(c, logId);
+    });
+  }
 
   /**
    * One attempt to send each of several notifications on a channel: at most one message ever goes
@@ -40,6 +87,7 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
    * its outcome are their own. Returns each notification's outcome, or the error its attempt ended with.
    */
   async function deliverMany(ids: number[], channel: DeliveryChannel): Promise<Map<number, DeliveryOutcome | Error>> {
+    const attemptStartedAt = performance.now();
     const attempt = Context.current().info.attempt; // Temporal's count, reported back to the workflow
     const out = new Map<number, DeliveryOutcome | Error>();
     const [found, allLogs] = await Promise.all([
@@ -96,71 +144,48 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
       candidates.push({ n, to, attempt: nextAttempt(logs) });
     }
 
+    if (channel === 'email') {
+      await insertLogs(db.knex, rows);
+      await paceEmails(candidates, attemptStartedAt, (c, logId) => sendOne(c, channel, logId, out), out);
+      return out;
+    }
     // SMS that are all URGENT need no room, so no lock: a concurrent check that misses their claims
     // decides as if it had come first.
-    const written =
-      channel === 'sms' && candidates.some((c) => c.n.priority !== 'URGENT')
-        ? await db.knex.transaction(async (trx) => insertLogs(trx, [...rows, ...(await budgetedSmsRows(trx, candidates))]))
-        : await insertLogs(db.knex, [...rows, ...candidates.map((c) => claimRow(c, channel))]);
+    const written = candidates.some((c) => c.n.priority !== 'URGENT')
+      ? await db.knex.transaction(async (trx) => insertLogs(trx, [...rows, ...(await budgetedSmsRows(trx, candidates))]))
+      : await insertLogs(db.knex, [...rows, ...candidates.map((c) => claimRow(c, channel))]);
     const claimOf = new Map(written.filter((r) => r.status === 'pending').map((r) => [r.notificationId, r.id]));
     for (const r of written)
       if (r.status === 'suppressed' && !out.has(r.notificationId))
         out.set(r.notificationId, { status: 'suppressed', attempt, code: SMS_BUDGET_REASON });
     const claims = candidates.filter((c) => claimOf.has(c.n.id));
-
-    await mapLimit(claims, BATCH_PARALLELISM, async ({ n, to }) => {
-      const logId = claimOf.get(n.id)!;
-      const started = performance.now();
-      let result: SendResult;
-      try {
-        result =
-          channel === 'email'
-            ? await transport.sendEmail({
-                notificationId: n.id,
-                to,
-                subject: n.content.emailSubject,
-                html: n.content.emailHtml,
-                text: n.content.emailText,
-              })
-            : await transport.sendSms({ notificationId: n.id, to, body: n.content.sms });
-      } catch (err) {
-        const e =
-          err instanceof DeliveryError
-            ? err
-            : new DeliveryError(String((err as Error)?.message ?? err), 'UNEXPECTED', false, { cause: err });
-        recordFailure(metrics, channel, e.code);
-        // The scrubbed message and code go to the workflow history; the provider's raw error (which
-        // can echo request details) stays in the delivery log's process, not in Temporal.
-        const failure = { message: e.message, type: e.code };
-        try {
-          // Not sent, so it costs nothing against the SMS budget.
-          await withRetries(() =>
-            finish(logId, n, channel, { status: 'failed', errorCode: e.code, errorMessage: e.message.slice(0, 1000), costEstimate: null }),
-          );
-        } catch (writeErr) {
-          // Left pending, the claim is an unknown outcome for the next attempt: safe, if pessimistic.
-          out.set(n.id, outcomeNotRecorded(`the provider refused the ${channel}`, writeErr));
-          return;
-        }
-        out.set(n.id, e.permanent ? ApplicationFailure.create({ ...failure, nonRetryable: true }) : ApplicationFailure.create(failure));
-        return;
-      }
-      if (channel === 'sms' && result.costEstimateUsd !== null) metrics.record(metric.smsCost(result.costEstimateUsd));
-      try {
-        await withRetries(() =>
-          finish(logId, n, channel, { status: 'sent', providerMessageId: result.providerMessageId, costEstimate: result.costEstimateUsd }),
-        );
-      } catch (err) {
-        // The message is out: `failed` here would invite a second copy. The claim stays pending,
-        // so the next attempt records OUTCOME_UNKNOWN (SES/SNS) or re-sends into the outbox (local).
-        out.set(n.id, outcomeNotRecorded(`the provider accepted the ${channel}`, err));
-        return;
-      }
-      metrics.record(metric.success(channel));
-      metrics.record(metric.duration(channel, performance.now() - started));
-      out.set(n.id, { status: 'sent', attempt });
-    });
+    await mapLimit(claims, BATCH_PARALLELISM, (c) => sendOne(c, channel, claimOf.get(c.n.id)!, out));
     return out;
+  }
+
+  async function sendBatch(notificationIds: number[], channel: DeliveryChannel, maxAttempts: number) {
+    const { attempt } = Context.current().info;
+    const delivered = await deliverMany(notificationIds, channel);
+    const outcomes: Record<number, DeliveryOutcome> = {};
+    const transient: Error[] = [];
+    for (const id of notificationIds) {
+      const r = delivered.get(id)!;
+      if (r instanceof Error) {
+        if (!(r instanceof ApplicationFailure && r.nonRetryable)) transient.push(r);
+        outcomes[id] = { status: 'failed', attempt, code: r instanceof ApplicationFailure ? (r.type ?? 'UNEXPECTED') : 'UNEXPECTED' };
+      } else {
+        outcomes[id] = r;
+      }
+    }
+    if (transient.length > 0 && attempt < maxAttempts) {
+      const first = transient[0]!;
+      throw ApplicationFailure.create({
+        message: `${transient.length} of ${notificationIds.length} ${channel === 'sms' ? 'SMS' : 'emails'} failed for now: ${first.message}`,
+        type: first instanceof ApplicationFailure ? (first.type ?? 'UNEXPECTED') : 'UNEXPECTED',
+        cause: first,
+      });
+    }
+    return outcomes;
   }
 
   async function deliver(notificationId: number, channel: DeliveryChannel): Promise<DeliveryOutcome> {
@@ -181,35 +206,19 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget }: 
     },
 
     /**
-     * The SMS of one dispatch in one activity task rather than one each (SNS has no send-rate
-     * quota to respect, unlike SES). Each still goes through its own claim, log and outcome. A
-     * transient failure retries the batch, where those already sent answer from their logs; on
-     * the last attempt (`maxAttempts`, the activity's retry policy) the failures are returned.
+     * The SMS of one dispatch in one activity task rather than one each. Each still goes through
+     * its own claim, log and outcome. A transient failure retries the batch, where those already
+     * sent answer from their logs; on the last attempt (`maxAttempts`, the activity's retry policy)
+     * the failures are returned.
      */
-    async sendSmsBatch(notificationIds: number[], maxAttempts: number): Promise<Record<number, DeliveryOutcome>> {
-      const { attempt } = Context.current().info;
-      const delivered = await deliverMany(notificationIds, 'sms');
-      const outcomes: Record<number, DeliveryOutcome> = {};
-      const transient: Error[] = [];
-      for (const id of notificationIds) {
-        const r = delivered.get(id)!;
-        if (r instanceof Error) {
-          if (!(r instanceof ApplicationFailure && r.nonRetryable)) transient.push(r);
-          outcomes[id] = { status: 'failed', attempt, code: r instanceof ApplicationFailure ? (r.type ?? 'UNEXPECTED') : 'UNEXPECTED' };
-        } else {
-          outcomes[id] = r;
-        }
-      }
-      if (transient.length > 0 && attempt < maxAttempts) {
-        const first = transient[0]!;
-        throw ApplicationFailure.create({
-          message: `${transient.length} of ${notificationIds.length} SMS failed for now: ${first.message}`,
-          type: first instanceof ApplicationFailure ? (first.type ?? 'UNEXPECTED') : 'UNEXPECTED',
-          cause: first,
-        });
-      }
-      return outcomes;
-    },
+    sendSmsBatch: (notificationIds: number[], maxAttempts: number) => sendBatch(notificationIds, 'sms', maxAttempts),
+
+    /**
+     * The emails of one dispatch in one activity task, each at its slot of the SES schedule shared
+     * by every worker (`send_rate_limits`), so the quota holds per second whatever the batches.
+     * Waiting for slots heartbeats; retries as for SMS.
+     */
+    sendEmailBatch: (notificationIds: number[], maxAttempts: number) => sendBatch(notificationIds, 'email', maxAttempts),
 
     sendEmail: (notificationId: number) => deliver(notificationId, 'email'),
   };

@@ -21,6 +21,8 @@ export interface ActivityDeps {
   passwordResetTtlMs: number;
   /** How long an approve-from-the-message link works at most. */
   approvalLinkTtlMs: number;
+  /** Every email (notifications, digests), in every worker, starts at most this many times a second (SES's quota). */
+  emailPacing: { perSecond: number };
   /** How many notifications one digest lists at most (the rest are counted). */
   digest: { maxItems: number };
 }

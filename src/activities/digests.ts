@@ -19,12 +19,14 @@ import { loadRollout } from '../db/queries/rollout';
 import { inRollout } from '../domain/notifications/rollout';
 import type { NotificationDigest } from '../db/models';
 import type { ActivityDeps } from './deps';
+import { createEmailPacing, noSlotYet } from './email-pacing';
 import { metric, recordFailure } from '../transports/metrics';
 import { outcomeNotRecorded, withRetries } from './record-outcome';
 import { DeliveryError, type SendResult } from '../transports/types';
 
-export function createDigestActivities({ db, transport, metrics, portals, digest }: ActivityDeps) {
+export function createDigestActivities({ db, transport, metrics, portals, digest, emailPacing }: ActivityDeps) {
   const { NotificationDigest, User } = db.models;
+  const pacing = createEmailPacing({ db, emailPacing });
   const portal = portalLinks(portals);
 
   /**
@@ -122,6 +124,7 @@ export function createDigestActivities({ db, transport, metrics, portals, digest
      * re-sent only through the local outbox, which deduplicates by digest.
      */
     sendDigest: async (req: DigestRequest): Promise<DigestOutcome> => {
+      const attemptStartedAt = performance.now();
       let existing = await NotificationDigest.query().findOne({ userId: req.userId, digestDate: req.day });
       if (existing?.status === 'sent') return { status: 'already_sent' };
       if (existing?.status === 'pending') {
@@ -164,6 +167,10 @@ export function createDigestActivities({ db, transport, metrics, portals, digest
         html: digestListHtml(shown, more, portal.portalUrl(user.role)),
         text: digestListText(shown, more, portal.portalUrl(user.role)),
       });
+      // Its SES slot before its claim: a worker lost while waiting leaves no claim of unknown outcome.
+      const slot = await pacing.reserve(1, attemptStartedAt);
+      if (slot.at.length === 0) throw noSlotYet(1, emailPacing.perSecond);
+      await slot.waitUntil(slot.at[0]!);
       const row = await claim(req.userId, req.day, user.email, unread.length, existing);
       if (!row) return { status: 'already_sent' };
 

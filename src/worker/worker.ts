@@ -58,6 +58,7 @@ export function activityDeps(config: Config, db: Db, logger: Logger): ActivityDe
     smsBudget: { monthlyUsd: n.smsMonthlyBudgetUsd, costEstimateUsd: n.smsCostEstimateUsd },
     passwordResetTtlMs: config.auth.passwordResetTtlMs,
     approvalLinkTtlMs: config.approvalLinkTtlMs,
+    emailPacing: { perSecond: n.sesRatePerSecond },
     digest: { maxItems: config.schedules.digest.maxItems },
   };
   if (n.transport === 'aws') {
@@ -106,7 +107,9 @@ export interface Workers {
 
 /**
  * Two workers in one process: the repairs task queue (workflows and most activities), and the
- * email queue, whose task-queue-wide rate limit holds the SES sending rate across all workers.
+ * email queue. Every email takes its start time from the SES schedule all workers share
+ * (src/activities/email-pacing.ts), which holds the quota per second; the queue's own rate limit
+ * (on activity dispatch) stays as a first, coarser bound for the one-email activities.
  */
 export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
   const { config, connection } = deps;
@@ -126,7 +129,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.notifications.emailTaskQueue,
-    activities: { sendEmail: activities.sendEmail, sendDigest: activities.sendDigest },
+    activities: { sendEmail: activities.sendEmail, sendEmailBatch: activities.sendEmailBatch, sendDigest: activities.sendDigest },
     maxTaskQueueActivitiesPerSecond: config.notifications.sesRatePerSecond,
     shutdownGraceTime: SHUTDOWN_GRACE,
   });

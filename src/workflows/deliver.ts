@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { RepairActivities } from '../activities';
 import { decideDelivery } from '../domain/notifications/decide';
 import type { DeliveryContext, DeliveryOptions, DeliveryOutcome, DeliveryPlan, Suppression } from '../domain/notifications/delivery';
@@ -24,11 +24,19 @@ const local = proxyLocalActivities<RepairActivities>({
 
 const describe = (o: DeliveryOutcome) => (o.code ? `${o.status}: ${o.code}` : o.status);
 
+/** From this patch on, a dispatch's emails go in one activity, paced by the shared SES schedule. */
+export const EMAIL_BATCH_PATCH = 'email-batch';
+// A batch waits for its SES slots inside the activity: long enough for a backlog of minutes, with
+// heartbeats so a worker lost while waiting is noticed within the heartbeat timeout.
+const EMAIL_BATCH_TIMEOUT = '10 minutes';
+const EMAIL_BATCH_HEARTBEAT = '30 seconds';
+
 /**
  * Delivers one dispatch's notifications on their email/SMS channels (the in-app records already
  * exist). Each notification and channel follows the recipient's preferences and waits out quiet
  * hours (deciding again when the window ends, as preferences may have changed). The dispatch's SMS
- * go in one activity; each email is an activity of its own on the SES-rate-limited queue. Sends
+ * go in one activity, and its emails in another, on the email queue, paced to the SES quota by the
+ * schedule all workers share (before the `email-batch` patch, one activity per email). Sends
  * retry with exponential backoff, and every attempt is logged. A non-urgent SMS held back by the
  * monthly SMS budget falls back to email when the plan had none. Returns the outcome per
  * `notificationId/channel`.
@@ -39,6 +47,12 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
   const timeouts = { startToCloseTimeout: options.attemptTimeoutMs, retry };
   const { sendEmail } = proxyActivities<RepairActivities>({ taskQueue: options.emailTaskQueue, ...timeouts });
   const { sendSmsBatch } = proxyActivities<RepairActivities>(timeouts);
+  const { sendEmailBatch } = proxyActivities<RepairActivities>({
+    taskQueue: options.emailTaskQueue,
+    startToCloseTimeout: EMAIL_BATCH_TIMEOUT,
+    heartbeatTimeout: EMAIL_BATCH_HEARTBEAT,
+    retry,
+  });
 
   const outcome: Record<string, string> = {};
   const emailPlanned = new Set(plans.filter((p) => p.channels.includes('email')).map((p) => p.notificationId));
@@ -54,8 +68,19 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
     }
   }
 
+  async function sendEmails(ids: number[]): Promise<Record<number, DeliveryOutcome>> {
+    try {
+      const summary = ids.length === 1 ? `email for notification #${ids[0]}` : `emails to ${ids.length} recipients`;
+      return await sendEmailBatch.executeWithOptions({ summary }, [ids, options.maxAttempts]);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      return Object.fromEntries(ids.map((id) => [id, { status: 'failed', attempt: options.maxAttempts }]));
+    }
+  }
+
   async function send(id: number, channel: DeliveryChannel): Promise<string> {
     if (channel === 'sms') return afterSms(id, (await sendSms([id]))[id]!);
+    if (patched(EMAIL_BATCH_PATCH)) return describe((await sendEmails([id]))[id]!);
     try {
       return describe(await sendEmail.executeWithOptions({ summary: `email for notification #${id}` }, [id]));
     } catch (err) {
@@ -125,7 +150,16 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
       const results = await sendSms(sms);
       await Promise.all(sms.map(async (id) => (outcome[`${id}/sms`] = await afterSms(id, results[id]!))));
     })(),
-    ...emails.map(async (id) => (outcome[`${id}/email`] = await send(id, 'email'))),
+    (async () => {
+      if (emails.length === 0) return;
+      if (!patched(EMAIL_BATCH_PATCH)) {
+        // Histories from before the patch: one activity per email.
+        await Promise.all(emails.map(async (id) => (outcome[`${id}/email`] = await send(id, 'email'))));
+        return;
+      }
+      const results = await sendEmails(emails);
+      for (const id of emails) outcome[`${id}/email`] = describe(results[id]!);
+    })(),
     ...[...waiting, ...unknown].flatMap((p) =>
       p.channels.map(
         async (c) => (outcome[`${p.notificationId}/${c}`] = await waitAndSend(p.notificationId, c, contexts.get(p.notificationId))),

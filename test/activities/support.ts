@@ -43,7 +43,7 @@ export function countingProvider(db: Db, opts: { delayMs?: number; refuse?: (not
 }
 
 /** The sending activities as the worker builds them, on a test database and transport. */
-export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<ActivityDeps['smsBudget']> = {}) {
+export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<ActivityDeps['smsBudget']> = {}, emailsPerSecond = 1000) {
   const config = loadConfig({ NODE_ENV: 'test' });
   const all = createActivities({
     db,
@@ -54,11 +54,13 @@ export function activitiesFor(db: Db, transport: Transport, smsBudget: Partial<A
     smsBudget: { monthlyUsd: 1, costEstimateUsd: SMS_COST, ...smsBudget },
     passwordResetTtlMs: 3_600_000,
     approvalLinkTtlMs: 7 * 86_400_000,
+    emailPacing: { perSecond: emailsPerSecond },
     digest: { maxItems: 50 },
   });
   return {
     sendSmsBatch: (ids: number[], maxAttempts: number) => all.sendSmsBatch(ids, maxAttempts),
     sendEmail: all.sendEmail,
+    sendEmailBatch: (ids: number[], maxAttempts: number) => all.sendEmailBatch(ids, maxAttempts),
     sendDigest: all.sendDigest,
     listDigestZones: (defaultZone: string) => all.listDigestZones(defaultZone),
     listDueDigestRecipients: (...args: Parameters<typeof all.listDueDigestRecipients>) => all.listDueDigestRecipients(...args),
