@@ -48,6 +48,7 @@ describe('activities/digests: links into the reader’s portal', () => {
         metrics: createLoggingMetrics(() => undefined),
         portals: PORTALS,
         digest: { maxItems: 2 },
+        emailPacing: { perSecond: 1000 },
       } as ActivityDeps);
       const before = sent.length;
       const day = '2026-11-20';

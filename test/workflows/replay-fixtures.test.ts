@@ -28,6 +28,7 @@ const EXPECTED = [
   'fleet-handoff.child-2',
   'fleet-handoff.child-3',
   'lifecycle',
+  'lifecycle.1446976',
   'password-reset',
   'quiet-hours',
   'quiet-hours.child-1',
