@@ -22,6 +22,8 @@ Options:
                        default; the local transport records no SMS cost, so otherwise the budget never
                        runs out here and reminders, HIGH priority = SMS + in-app, send no email)
   --rest-s N           seconds of probe moves at rest (default 60)
+  --worker-cache N     WORKER_MAX_CACHED_WORKFLOWS for the worker (default: unset, the SDK's heap-sized
+                       default, which is below 5,000 here: evicted repairs are replayed on their reminder)
   --fire-in-s N        T, in seconds after the waves start (default: estimated from a calibration)
   --out DIR            where the JSON goes (default bench/results)
   --no-save            print only
@@ -39,6 +41,7 @@ export function options() {
       'rest-s': { type: 'string', default: '60' },
       'sms-budget-usd': { type: 'string', default: '0' },
       'fire-in-s': { type: 'string' },
+      'worker-cache': { type: 'string' },
       out: { type: 'string', default: path.join(__dirname, 'results') },
       'no-save': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -66,6 +69,7 @@ export function options() {
     restS: n(values['rest-s'], 'rest-s'),
     smsBudgetUsd: budget(values['sms-budget-usd']),
     fireInS: values['fire-in-s'] === undefined ? null : n(values['fire-in-s'], 'fire-in-s'),
+    workerCache: values['worker-cache'] === undefined ? null : n(values['worker-cache'], 'worker-cache'),
     out: path.resolve(values.out),
     save: !values['no-save'],
   };

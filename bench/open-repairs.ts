@@ -172,6 +172,7 @@ async function run(opts: Options, processes: Processes) {
   const stack = await processes.start({ temporalDb: 'file', serverTuning: 'on', sesRate: opts.sesRate }, logger, {
     ...periods(HOURS_6),
     SMS_MONTHLY_BUDGET_USD: String(opts.smsBudgetUsd),
+    ...(opts.workerCache !== null ? { WORKER_MAX_CACHED_WORKFLOWS: String(opts.workerCache) } : {}),
   });
   const sampler = new Sampler(stack.workerProc.child.pid!);
   const driver = new LifecycleDriver({ baseUrl: stack.apiUrl, pollMs: 20 });

@@ -52,6 +52,11 @@ const envSchema = z
     BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(100),
     DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
     MIGRATE_ON_START: bool.default(true),
+    // Open workflows beyond the cache are replayed from history on their next task (a storm of
+    // timers then costs a replay each); unset = the SDK's default, sized from the heap.
+    WORKER_MAX_CACHED_WORKFLOWS: optionalText.pipe(
+      z.coerce.number<string | undefined>().int('must be a whole number').min(0, 'must be 0 or more').max(1_000_000).optional(),
+    ),
     WORKER_METRICS_PORT: optionalText.pipe(
       z.coerce
         .number<string | undefined>()
@@ -237,7 +242,7 @@ const configSchema = envSchema.transform((e) => ({
    */
   migrateOnStart: e.MIGRATE_ON_START,
   /** The Temporal SDK's Prometheus exporter of the worker, on HOST:port; absent = off. */
-  worker: { metricsPort: e.WORKER_METRICS_PORT },
+  worker: { metricsPort: e.WORKER_METRICS_PORT, maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   /** `url` absent means: start the embedded PostgreSQL (development). */
   database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, embeddedPort: e.EMBEDDED_PG_PORT },
   /** `address` absent means: start the embedded Temporal dev server (development). */

@@ -96,6 +96,15 @@ describe('config', () => {
     );
   });
 
+  it("sizes the worker's workflow cache only when asked, and refuses a size that is not a whole number", () => {
+    assert.equal(loadConfig({}).worker.maxCachedWorkflows, undefined, "the SDK's own default");
+    assert.equal(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '6000' }).worker.maxCachedWorkflows, 6000);
+    assert.throws(
+      () => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '1.5' }),
+      (err: unknown) => err instanceof ConfigError && Object.keys(err.problems).join() === 'WORKER_MAX_CACHED_WORKFLOWS',
+    );
+  });
+
   it('documents every variable in .env.example, and nothing it does not read', () => {
     const text = readFileSync(path.join(__dirname, '..', '.env.example'), 'utf8');
     const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();

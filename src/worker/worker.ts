@@ -124,6 +124,7 @@ export async function createWorkers(deps: WorkerDeps): Promise<Workers> {
     ...workflowSource(deps.workflowBundle),
     activities,
     shutdownGraceTime: SHUTDOWN_GRACE,
+    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
   });
   const email = await Worker.create({
     connection,
