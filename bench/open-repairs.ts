@@ -249,6 +249,7 @@ async function run(opts: Options, processes: Processes) {
     worker: {
       peakRssMb: round(Math.max(...sampler.samples.map((s) => s.workerRssMb))),
       defaultMaxCachedWorkflows: defaultCacheSize(),
+      maxCachedWorkflows: opts.workerCache ?? defaultCacheSize(),
     },
     ses: {
       ratePerSecond: opts.sesRate,

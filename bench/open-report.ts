@@ -36,6 +36,6 @@ export function report(opts: Options, f: Figures) {
       `${f.ses.wholeRunByAttemptStart.maxPerSecondOver10s}/s over 10 s`,
   );
   console.log(
-    `worker peak RSS ${f.worker.peakRssMb} MB (workflow cache ${f.worker.defaultMaxCachedWorkflows}); load ${JSON.stringify(f.loadAtStart)} → ${JSON.stringify(f.loadAtEnd)}`,
+    `worker peak RSS ${f.worker.peakRssMb} MB (workflow cache ${f.worker.maxCachedWorkflows ?? f.worker.defaultMaxCachedWorkflows}, the SDK's default here ${f.worker.defaultMaxCachedWorkflows}); load ${JSON.stringify(f.loadAtStart)} → ${JSON.stringify(f.loadAtEnd)}`,
   );
 }
