@@ -34,6 +34,7 @@ const TABLES = [
   'reward_options',
   'reward_points',
   'reward_redemptions',
+  'send_rate_limits',
   'technicians',
   'unconfirmed_repair_starts',
   'users',
