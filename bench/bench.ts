@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
-import { LifecycleDriver } from './driver';
+import { demoAccounts, LifecycleDriver } from './driver';
 import { level, runLifecycles, runNoop, type Ctx, type Level } from './levels';
 import { round } from './measure';
 import { parseOptions } from './options';
@@ -15,23 +15,6 @@ import { gitInfo, printLevel, writeResult } from './report';
  * all driving lifecycles through the shared driver (driver.ts).
  */
 
-/** The demo accounts' tokens, and the fleet users (--fleet-users) added to the demo customer. */
-async function accounts(driver: LifecycleDriver, fleetUsers: number) {
-  const { customer, customerId, techs } = await driver.demoTokens();
-  const admin = (await driver.login('demoadmin')).token;
-  for (let u = 0; u < fleetUsers; u++) {
-    await driver.ok('POST', '/users', admin, {
-      username: `fleet-user-${u}`,
-      password: 'bench-password',
-      role: 'customer',
-      customerId,
-      email: `fleet-user-${u}@example.com`,
-      phone: `+1555020${String(u).padStart(4, '0')}`,
-    });
-  }
-  return { customer, techs };
-}
-
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
   // At the start: the worker and API load the working tree as it is now (others may commit meanwhile).
@@ -43,7 +26,7 @@ async function main() {
     const stack: BenchStack = await processes.start(opts, logger);
     // A benchmark's 503 is a failed lifecycle, not something to retry: no retry option here.
     const driver = new LifecycleDriver({ baseUrl: stack.apiUrl, pollMs: opts.pollMs });
-    const ctx: Ctx = { ...stack, opts, driver, ...(await accounts(driver, opts.fleetUsers)) };
+    const ctx: Ctx = { ...stack, opts, driver, ...(await demoAccounts(driver, opts.fleetUsers)) };
 
     if (opts.warmup) {
       const w = await runLifecycles(ctx, opts.warmup, 1, 'warm-up lifecycles (not measured)');

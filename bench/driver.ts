@@ -190,3 +190,20 @@ export async function inLanes(total: number, concurrency: number, job: (i: numbe
     }),
   );
 }
+
+/** The demo accounts' tokens, and the fleet users (--fleet-users) added to the demo customer. */
+export async function demoAccounts(driver: LifecycleDriver, fleetUsers: number) {
+  const { customer, customerId, techs } = await driver.demoTokens();
+  const admin = (await driver.login('demoadmin')).token;
+  for (let u = 0; u < fleetUsers; u++) {
+    await driver.ok('POST', '/users', admin, {
+      username: `fleet-user-${u}`,
+      password: 'bench-password',
+      role: 'customer',
+      customerId,
+      email: `fleet-user-${u}@example.com`,
+      phone: `+1555020${String(u).padStart(4, '0')}`,
+    });
+  }
+  return { customer, techs };
+}

@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
-import { LifecycleDriver, type Step } from './driver';
+import { demoAccounts, LifecycleDriver, type Step } from './driver';
 import { Processes } from './processes';
 
 /**
@@ -18,21 +18,9 @@ async function main() {
   try {
     const stack = await processes.start({ temporalDb: 'file', serverTuning: 'on', sesRate: 1000 }, logger);
     const driver = new LifecycleDriver({ baseUrl: stack.apiUrl, pollMs: 20 });
-    const { customer, customerId, techs } = await driver.demoTokens();
-    const admin = (await driver.login('demoadmin')).token;
-    for (let u = 0; u < fleetUsers; u++) {
-      await driver.ok('POST', '/users', admin, {
-        username: `fleet-user-${u}`,
-        password: 'bench-password',
-        role: 'customer',
-        customerId,
-        email: `fleet-user-${u}@example.com`,
-        phone: `+1555020${String(u).padStart(4, '0')}`,
-      });
-    }
+    const { customer, techs } = await demoAccounts(driver, fleetUsers);
     for (let i = 0; i < n; i++) {
       const calls: { step: Step; start: number; ms: number }[] = [];
-      let last = Date.now();
       const repair = await driver.lifecycle({
         customer,
         techs,
@@ -41,10 +29,8 @@ async function main() {
         onTiming: (step, ms) => {
           const end = Date.now();
           if (step !== 'getRepair' && step !== 'assignmentWait') calls.push({ step, start: end - ms, ms });
-          last = end;
         },
       });
-      void last;
       await new Promise((r) => setTimeout(r, 1500));
       const h = await stack.env.client.workflow.getHandle(`repair-${repair.id}`).fetchHistory();
       const events = (h.events ?? []).map((e) => ({

@@ -57,26 +57,21 @@ export async function deliverPlans(plans: DeliveryPlan[], how: DeliverHow): Prom
   const outcome: Record<string, string> = {};
   const emailPlanned = new Set(plans.filter((p) => p.channels.includes('email')).map((p) => p.notificationId));
 
-  async function sendSms(ids: number[]): Promise<Record<number, DeliveryOutcome>> {
+  /** A dispatch's SMS or emails in one activity; once its attempts are spent, each of them failed. */
+  async function sendBatch(channel: DeliveryChannel, ids: number[]): Promise<Record<number, DeliveryOutcome>> {
+    const [activity, one, many] =
+      channel === 'sms' ? [sendSmsBatch, 'SMS for notification', 'SMS to'] : [sendEmailBatch, 'email for notification', 'emails to'];
     try {
-      const summary = ids.length === 1 ? `SMS for notification #${ids[0]}` : `SMS to ${ids.length} recipients`;
-      return await sendSmsBatch.executeWithOptions({ summary }, [ids, options.maxAttempts]);
+      const summary = ids.length === 1 ? `${one} #${ids[0]}` : `${many} ${ids.length} recipients`;
+      return await activity.executeWithOptions({ summary }, [ids, options.maxAttempts]);
     } catch (err) {
       // Every attempt is already in the delivery log; the notification itself stays in-app.
       if (!(err instanceof ActivityFailure)) throw err;
       return Object.fromEntries(ids.map((id) => [id, { status: 'failed', attempt: options.maxAttempts }]));
     }
   }
-
-  async function sendEmails(ids: number[]): Promise<Record<number, DeliveryOutcome>> {
-    try {
-      const summary = ids.length === 1 ? `email for notification #${ids[0]}` : `emails to ${ids.length} recipients`;
-      return await sendEmailBatch.executeWithOptions({ summary }, [ids, options.maxAttempts]);
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      return Object.fromEntries(ids.map((id) => [id, { status: 'failed', attempt: options.maxAttempts }]));
-    }
-  }
+  const sendSms = (ids: number[]) => sendBatch('sms', ids);
+  const sendEmails = (ids: number[]) => sendBatch('email', ids);
 
   async function send(id: number, channel: DeliveryChannel): Promise<string> {
     if (channel === 'sms') return afterSms(id, (await sendSms([id]))[id]!);

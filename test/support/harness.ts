@@ -33,6 +33,13 @@ export async function freshDatabase(): Promise<{ db: Db; url: string; name: stri
   return { db, url, name };
 }
 
+/** A fresh database behind a pool of `size` connections, for suites that race many writers. */
+export async function freshPool(size: number): Promise<Db> {
+  const fresh = await freshDatabase();
+  await fresh.db.destroy();
+  return createDb(fresh.url, size);
+}
+
 export interface Harness {
   config: Config;
   deps: AppDeps;

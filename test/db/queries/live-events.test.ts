@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createDb, type Db } from '../../../src/db';
+import type { Db } from '../../../src/db';
 import { announce } from '../../../src/db/queries/live-events';
-import { freshDatabase } from '../../support/harness';
+import { freshPool } from '../../support/harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,9 +20,7 @@ interface Writer {
 describe('db: live events commit in the order of their ids (so Last-Event-ID resumes without a gap)', () => {
   let db: Db;
   before(async () => {
-    const fresh = await freshDatabase();
-    await fresh.db.destroy();
-    db = createDb(fresh.url, 8);
+    db = await freshPool(8);
   });
   after(() => db?.destroy());
 

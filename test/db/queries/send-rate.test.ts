@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createDb, type Db } from '../../../src/db';
+import type { Db } from '../../../src/db';
 import { reserveSendSlots } from '../../../src/db/queries/send-rate';
 import { slotInterval, slotsWithin } from '../../../src/domain/notifications/send-pacing';
-import { freshDatabase } from '../../support/harness';
+import { freshPool } from '../../support/harness';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // timestamptz keeps microseconds; each reservation's end is rounded to one.
@@ -17,9 +17,7 @@ const EPS_MS = 0.01;
 describe('db: SES send slots are handed out one interval apart, across any number of concurrent reservers', () => {
   let db: Db;
   before(async () => {
-    const fresh = await freshDatabase();
-    await fresh.db.destroy();
-    db = createDb(fresh.url, 8);
+    db = await freshPool(8);
   });
   after(() => db?.destroy());
 
