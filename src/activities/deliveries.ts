@@ -83,8 +83,9 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget, em
    * accepted, the claim becomes `sent` or stays `pending`: a claim found pending (a worker that died
    * mid-send, or a `sent` write that failed) means the outcome is unknown, and with a provider that
    * cannot deduplicate (SES, SNS) we then refuse to risk a second copy. The reads are one query for
-   * the whole batch, and so are the claims (for SMS with the budget's lock and sum); each send and
-   * its outcome are their own. Returns each notification's outcome, or the error its attempt ended with.
+   * the whole batch, and so are SMS claims (with the budget's lock and sum); emails are claimed at
+   * their SES slots (`paceEmails`); each send and its outcome are their own. Returns each
+   * notification's outcome, or the error its attempt ended with.
    */
   async function deliverMany(ids: number[], channel: DeliveryChannel): Promise<Map<number, DeliveryOutcome | Error>> {
     const attemptStartedAt = performance.now();
