@@ -13,6 +13,8 @@ import { createSender } from './send-one';
 const BATCH_PARALLELISM = 4;
 /** Emails whose slots fall this close together are claimed in one statement. */
 const CLAIM_WINDOW_MS = 50;
+/** How often a late group takes fresh slots before it goes anyway (late, but never twice). */
+const MAX_RESLOTS = 3;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -56,10 +58,22 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget, em
       if (!claim) {
         const members = groups[gi]!;
         claim = (async () => {
-          await slots.waitUntil(slots.at[members[0]!]!);
+          let due = members;
+          await slots.waitUntil(slots.at[due[0]!]!);
+          // Woken late (a busy event loop, a slow reply), a send would crowd the slots after its
+          // own: it takes fresh ones instead, and those that find none this attempt are retried.
+          for (let tries = 0; tries < MAX_RESLOTS && performance.now() - slots.at[due[0]!]! > slots.intervalMs; tries++) {
+            const fresh = await pacing.reserve(due.length, attemptStartedAt);
+            for (const i of due.slice(fresh.at.length))
+              out.set(paced[i]!.n.id, noSlotYet(due.length - fresh.at.length, emailPacing.perSecond));
+            due = due.slice(0, fresh.at.length);
+            if (due.length === 0) return new Map<number, number>();
+            due.forEach((i, k) => (slots.at[i] = fresh.at[k]!));
+            await slots.waitUntil(slots.at[due[0]!]!);
+          }
           const written = await insertLogs(
             db.knex,
-            members.map((i) => claimRow(paced[i]!, 'email')),
+            due.map((i) => claimRow(paced[i]!, 'email')),
           );
           return new Map(written.map((r) => [r.notificationId, r.id]));
         })();
@@ -70,7 +84,8 @@ export function createDeliveryActivities({ db, transport, metrics, smsBudget, em
     const order = paced.map((_, i) => i);
     await mapLimit(order, BATCH_PARALLELISM, async (i) => {
       const c = paced[i]!;
-      const logId = (await claimGroup(groupOf.get(i)!)).get(c.n.id)!;
+      const logId = (await claimGroup(groupOf.get(i)!)).get(c.n.id);
+      if (logId === undefined) return; // no slot left this attempt (its outcome is set)
       await slots.waitUntil(slots.at[i]!);
       await send(c, logId);
     });

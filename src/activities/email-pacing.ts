@@ -12,6 +12,8 @@ const HEARTBEAT_EVERY_MS = 5_000;
 export interface EmailSlots {
   /** The slots reserved, in order, as moments of this process's clock (`performance.now()`). */
   at: number[];
+  /** The time between two slots. */
+  intervalMs: number;
   /** Sleeps until `at` (heartbeating, so a dead worker's wait is noticed), or returns at once. */
   waitUntil(at: number): Promise<void>;
 }
@@ -35,13 +37,13 @@ export function createEmailPacing({ db, emailPacing }: Pick<ActivityDeps, 'db' |
 
   return {
     async reserve(wanted: number, attemptStartedAt: number): Promise<EmailSlots> {
-      if (wanted === 0) return { at: [], waitUntil };
+      if (wanted === 0) return { at: [], intervalMs, waitUntil };
       const { startToCloseTimeoutMs } = Context.current().info;
       const usable = startToCloseTimeoutMs - Math.min(SEND_ROOM_MS, startToCloseTimeoutMs / 3);
       const horizonMs = Math.max(0, usable - (performance.now() - attemptStartedAt));
       const reservation: Reservation = await reserveSendSlots(db.knex, 'ses', wanted, intervalMs, horizonMs);
       const base = performance.now();
-      return { at: slotOffsets(reservation).map((o) => base + o), waitUntil };
+      return { at: slotOffsets(reservation).map((o) => base + o), intervalMs, waitUntil };
     },
   };
 }

@@ -82,4 +82,24 @@ describe("activities/deliveries: a dispatch's emails in one activity, at the SES
     for (const id of ids) assert.equal(second[id]!.status, 'sent');
     assert.deepEqual(starts.map((s) => s.id).sort(), [...ids].sort(), 'each email once across the attempts');
   });
+  it('a batch woken late (its event loop blocked) takes fresh slots rather than crowding the ones after', async () => {
+    const rate = 20;
+    const ids = await insertNotifications(db, userId, Array(24).fill('MEDIUM'));
+    const { transport, starts } = timedProvider(db);
+    const { sendEmailBatch } = activitiesFor(db, transport, {}, rate);
+    // 600 ms without the event loop, while the batch waits for its slots.
+    const stall = setTimeout(() => {
+      const until = performance.now() + 600;
+      while (performance.now() < until);
+    }, 150);
+    try {
+      const result = await asAttempt({ attempt: 1, startToCloseTimeoutMs: 60_000 }, sendEmailBatch, ids, 3);
+      for (const id of ids) assert.equal(result[id]!.status, 'sent');
+    } finally {
+      clearTimeout(stall);
+    }
+    assert.deepEqual(starts.map((s) => s.id).sort(), [...ids].sort(), 'each email once');
+    const at = starts.map((s) => s.at).sort((x, y) => x - y);
+    assert.ok(most(at, 1000) <= rate + 1, `at most ${rate + 1} in any second (got ${most(at, 1000)})`);
+  });
 });
