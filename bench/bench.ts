@@ -4,7 +4,7 @@ import { installTemporalRuntime } from '../src/temporal/runtime';
 import { demoAccounts, LifecycleDriver } from './driver';
 import { level, runLifecycles, runNoop, type Ctx, type Level } from './levels';
 import { round } from './measure';
-import { parseOptions } from './options';
+import { parseOptions, runMain } from './options';
 import { Processes, type BenchStack } from './processes';
 import { say } from './progress';
 import { gitInfo, printLevel, writeResult } from './report';
@@ -47,10 +47,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openSse, type SseEvent, type SseStream } from '../test/support/sse';
+import { whole } from './options';
 import { median, percentile, startStack } from './support';
 
 const HELP = `npm run bench:events -- [options]
@@ -28,11 +29,7 @@ function options() {
     process.stdout.write(HELP + '\n');
     process.exit(0);
   }
-  const n = (v: string, name: string) => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < 0) throw new Error(`--${name} needs a whole number >= 0`);
-    return x;
-  };
+  const n = (v: string, name: string) => whole(name, v, 0);
   return { streams: n(values.streams, 'streams'), moves: n(values.moves, 'moves'), idleS: n(values['idle-s'], 'idle-s') };
 }
 

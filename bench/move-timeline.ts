@@ -2,6 +2,7 @@ import { temporal } from '@temporalio/proto';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { demoAccounts, LifecycleDriver, type Step } from './driver';
+import { runMain } from './options';
 import { Processes } from './processes';
 
 /**
@@ -52,10 +53,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { whole } from './options';
 
 const HELP = `npm run bench:open -- [options]
 
@@ -51,11 +52,7 @@ export function options() {
     process.stdout.write(HELP + '\n');
     process.exit(0);
   }
-  const n = (v: string, name: string) => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < 1) throw new Error(`--${name} needs a whole number >= 1 (see --help)`);
-    return x;
-  };
+  const n = (v: string, name: string) => whole(name, v, 1);
   const budget = (v: string) => {
     const x = Number(v);
     if (!(x >= 0)) throw new Error('--sms-budget-usd needs a number >= 0');

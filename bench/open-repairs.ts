@@ -24,6 +24,7 @@ import {
 import { Processes, type BenchStack } from './processes';
 import { Progress, say, sleep } from './progress';
 import { options, type Options } from './open-options';
+import { runMain } from './options';
 import { report } from './open-report';
 import { gitInfo } from './report';
 
@@ -297,10 +298,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

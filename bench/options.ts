@@ -46,11 +46,23 @@ export interface Options {
   cpuProf: string | null;
 }
 
-const whole = (name: string, v: string | undefined, min: number) => {
+/** A whole-number option of any bench script, or an error naming it. */
+export const whole = (name: string, v: string | undefined, min: number) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a whole number >= ${min} (got ${v})`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a whole number >= ${min} (got ${v}; see --help)`);
   return n;
 };
+
+/** Runs a bench script's main and exits with its code (a failure printed first). */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
 
 function parsed(argv: string[]) {
   try {
